@@ -1,0 +1,85 @@
+#include "core/backends/backend_registry.hpp"
+
+#include <filesystem>
+
+#include "core/config/driver_options.hpp"
+#include "core/logging/logging.hpp"
+
+namespace snapmgr::core {
+
+std::string_view to_string(BackendState state) {
+  switch (state) {
+    case BackendState::Up: return "up";
+    case BackendState::Down: return "down";
+    case BackendState::Disabled: return "disabled";
+  }
+  return "unknown";
+}
+
+BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverRegistry& drivers,
+                                              snapmgr::CommandRunner& runner) {
+  Build result;
+  result.registry = std::make_unique<BackendRegistry>();
+  for (std::size_t i = 0; i < config.backends.size(); ++i) {
+    BackendConfig& bc = config.backends[i];
+    auto backend = std::make_unique<Backend>();
+    backend->host = config.host;
+    backend->name = bc.name;
+    backend->key = config.host + "@" + bc.name;
+    backend->cluster = bc.cluster;
+    backend->driver_name = bc.driver;
+    backend->logger = std::make_unique<DriverLogger>(backend->key);
+
+    const LoadedPlugin* plugin = drivers.find(bc.driver);
+    if (!plugin) {
+      if (const auto* refusal = drivers.refusal_for(bc.driver)) {
+        backend->down_reason = "driver '" + bc.driver + "' could not be loaded: " + refusal->reason;
+        log().error("backend {} is down: {}", backend->key, backend->down_reason);
+        result.registry->backends_.push_back(std::move(backend));
+      } else {
+        result.errors.push_back({config.file, bc.driver_line ? bc.driver_line : bc.line,
+                                 "backends[" + std::to_string(i) + "].driver",
+                                 "unknown driver '" + bc.driver + "' (loaded drivers: " + drivers.names() + ")"});
+      }
+      continue;
+    }
+    backend->descriptor = plugin->descriptor;
+    auto option_errors = validate_backend_options(bc, i, *plugin->descriptor, config.file);
+    if (!option_errors.empty()) {
+      result.errors.insert(result.errors.end(), option_errors.begin(), option_errors.end());
+      continue;
+    }
+    backend->options = bc.options;
+    if (bc.disabled) {
+      backend->state = BackendState::Disabled;
+      log().info("backend {} ({}) is disabled by configuration", backend->key, bc.driver);
+      result.registry->backends_.push_back(std::move(backend));
+      continue;
+    }
+    const std::string state_dir = (std::filesystem::path(config.state_dir) / "backends" / bc.name).string();
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir, ec);
+    backend->context = std::make_unique<snapmgr::DriverContext>(
+        snapmgr::DriverContext{backend->options, *backend->logger, runner, backend->key, state_dir});
+    auto creation = create_driver(*plugin, *backend->context, std::chrono::seconds(config.call_timeout_s));
+    if (!creation.driver) {
+      backend->down_reason = creation.error;
+      log().error("backend {} is down: {}", backend->key, creation.error);
+    } else {
+      backend->driver = std::move(creation.driver);
+      backend->state = BackendState::Up;
+      log().info("backend {} is up: driver {} {} ({})", backend->key, plugin->descriptor->name,
+                 plugin->descriptor->version, describe_capabilities(plugin->descriptor->capabilities));
+    }
+    result.registry->backends_.push_back(std::move(backend));
+  }
+  return result;
+}
+
+const Backend* BackendRegistry::find(std::string_view key) const {
+  for (const auto& b : backends_)
+    if (b->key == key) return b.get();
+  return nullptr;
+}
+
+}  // namespace snapmgr::core

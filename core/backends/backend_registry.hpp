@@ -1,0 +1,75 @@
+// The configured backends of this host, keyed "<host>@<backend>" (Cinder's service host at
+// backend level), each with an optional cluster and a state:
+//   up        the driver loaded and initialised;
+//   disabled  `disabled: true` in the config;
+//   down      the driver's plugin was refused or its initialisation failed (reason kept and
+//             logged). Disabled and down backends answer "Service is unavailable at this time."
+// Building the registry also performs the config checks that need the loaded drivers: unknown
+// driver names and options a driver does not accept are configuration errors (file, line, key).
+//
+// Ownership: the registry owns each backend's driver, options and logger; the driver is
+// destroyed first. Thread-safety: built once at start-up, then read-only (drivers themselves are
+// thread-safe by the SDK contract).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/config_error.hpp"
+#include "core/config/host_config.hpp"
+#include "core/logging/driver_logger.hpp"
+#include "core/plugins/driver_registry.hpp"
+#include "core/plugins/plugin_loader.hpp"
+#include "snapmgr/services.hpp"
+
+namespace snapmgr::core {
+
+enum class BackendState { Up, Down, Disabled };
+std::string_view to_string(BackendState state);
+
+struct Backend {
+  std::string key;        // "<host>@<name>"
+  std::string host;
+  std::string name;
+  std::string cluster;    // "" when not clustered
+  std::string driver_name;
+  BackendState state = BackendState::Down;
+  std::string down_reason;
+  const snapmgr::DriverDescriptor* descriptor = nullptr;  // null when the plugin is missing
+  snapmgr::OptionValue options;
+  std::unique_ptr<DriverLogger> logger;
+  std::unique_ptr<snapmgr::DriverContext> context;  // what the driver was created with
+  DriverPtr driver;       // declared last: destroyed before what it borrows
+
+  bool up() const { return state == BackendState::Up; }
+  // Borrowed capability pointers; null when the backend is not up or lacks the capability.
+  snapmgr::SnapshotDiscovery* snapshot_discovery() const { return up() ? driver->snapshot_discovery() : nullptr; }
+  snapmgr::SnapshotAdoption* snapshot_adoption() const { return up() ? driver->snapshot_adoption() : nullptr; }
+  snapmgr::SnapshotRelease* snapshot_release() const { return up() ? driver->snapshot_release() : nullptr; }
+  snapmgr::VolumeDiscovery* volume_discovery() const { return up() ? driver->volume_discovery() : nullptr; }
+  snapmgr::VolumeAdoption* volume_adoption() const { return up() ? driver->volume_adoption() : nullptr; }
+};
+
+class BackendRegistry {
+ public:
+  struct Build;
+  // Creates every backend of `config`. Config errors (unknown driver, rejected options) are
+  // returned, not thrown; backends whose driver failed are kept, marked down.
+  static Build build(HostConfig config, const DriverRegistry& drivers, snapmgr::CommandRunner& runner);
+
+  const Backend* find(std::string_view key) const;
+  const std::vector<std::unique_ptr<Backend>>& all() const { return backends_; }
+
+ private:
+  std::vector<std::unique_ptr<Backend>> backends_;
+};
+
+struct BackendRegistry::Build {
+  std::unique_ptr<BackendRegistry> registry;
+  ConfigErrors errors;
+};
+
+}  // namespace snapmgr::core

@@ -1,0 +1,245 @@
+#include "core/config/host_config.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <boost/asio/ip/address.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "core/config/yaml_values.hpp"
+
+namespace snapmgr::core {
+namespace {
+
+using snapmgr::OptionValue;
+
+// Walks the parsed document, recording errors with file, line and key path.
+class Checker {
+ public:
+  Checker(std::string file, ConfigErrors& errors) : file_(std::move(file)), errors_(errors) {}
+
+  void error(int line, const std::string& key, const std::string& message) {
+    errors_.push_back({file_, line, key, message});
+  }
+
+  // Reports members of `map` not in `allowed`.
+  void only_keys(const OptionValue& map, const std::string& path, std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, value] : map.as_map()) {
+      bool known = false;
+      for (auto a : allowed) known = known || a == key;
+      if (!known) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        error(value.line() ? value.line() : map.line(), join(path, key), "unknown key (accepted: " + list + ")");
+      }
+    }
+  }
+
+  // The member, checked against `type`; nullptr when absent, null, or of the wrong type.
+  const OptionValue* get(const OptionValue& map, const std::string& path, std::string_view key,
+                         snapmgr::OptionType type, bool required = false) {
+    const OptionValue* v = map.find(key);
+    if (!v || v->is_null()) {
+      if (required) error(map.line(), join(path, key), "missing required key");
+      return nullptr;
+    }
+    if (!v->matches(type)) {
+      error(v->line(), join(path, key),
+            "expected " + with_article(snapmgr::to_string(type)) + ", found " + with_article(kind_name(*v)));
+      return nullptr;
+    }
+    return v;
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+ private:
+  std::string file_;
+  ConfigErrors& errors_;
+};
+
+std::string machine_hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+// "plugins" next to the snapmgrd binary (a build tree), else ../lib/snapmgr/plugins (installed).
+std::string default_plugin_dir() {
+  char buf[4096] = {};
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "plugins";
+  std::string exe_dir(buf, static_cast<std::size_t>(n));
+  exe_dir = exe_dir.substr(0, exe_dir.find_last_of('/'));
+  std::error_code ec;
+  if (std::filesystem::is_directory(exe_dir + "/plugins", ec)) return exe_dir + "/plugins";
+  return exe_dir + "/../lib/snapmgr/plugins";
+}
+
+void parse_listen(Checker& c, const OptionValue& v, HostConfig& config) {
+  const std::string& text = v.as_string();
+  static const std::regex kListen(R"(^\[?([0-9A-Fa-f:.]+)\]?:([0-9]{1,5})$)");
+  std::smatch m;
+  boost::system::error_code ec;
+  if (std::regex_match(text, m, kListen)) {
+    auto address = boost::asio::ip::make_address(m[1].str(), ec);
+    long port = std::stol(m[2].str());
+    if (!ec && port <= 65535) {
+      config.listen_address = address.to_string();
+      config.listen_port = static_cast<std::uint16_t>(port);
+      return;
+    }
+  }
+  c.error(v.line(), "listen",
+          "bad listen address '" + text + "': expected <ip>:<port>, e.g. 127.0.0.1:8776 or [::1]:8776");
+}
+
+void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, HostConfig& config,
+                   std::map<std::string, int>& seen) {
+  const std::string path = "backends[" + std::to_string(index) + "]";
+  if (!entry.is_map()) {
+    c.error(entry.line(), path, "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
+    return;
+  }
+  c.only_keys(entry, path, {"name", "driver", "cluster", "disabled", "options"});
+  BackendConfig b;
+  b.line = entry.line();
+  static const std::regex kName(R"(^[A-Za-z0-9_.-]{1,64}$)");
+  if (auto* v = c.get(entry, path, "name", snapmgr::OptionType::String, true)) {
+    if (!std::regex_match(v->as_string(), kName)) {
+      c.error(v->line(), path + ".name",
+              "'" + v->as_string() + "' is not a valid backend name (1-64 of A-Z a-z 0-9 _ . -)");
+    } else if (auto it = seen.find(v->as_string()); it != seen.end()) {
+      c.error(v->line(), path + ".name",
+              "duplicate backend name '" + v->as_string() + "' (first defined on line " +
+                  std::to_string(it->second) + ")");
+    } else {
+      seen.emplace(v->as_string(), v->line());
+    }
+    b.name = v->as_string();
+  }
+  if (auto* v = c.get(entry, path, "driver", snapmgr::OptionType::String, true)) {
+    b.driver = v->as_string();
+    b.driver_line = v->line();
+  }
+  if (auto* v = c.get(entry, path, "cluster", snapmgr::OptionType::String)) b.cluster = v->as_string();
+  if (auto* v = c.get(entry, path, "disabled", snapmgr::OptionType::Boolean)) b.disabled = v->as_bool();
+  if (auto* v = c.get(entry, path, "options", snapmgr::OptionType::Map)) b.options = *v;
+  config.backends.push_back(std::move(b));
+}
+
+void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
+  using T = snapmgr::OptionType;
+  if (!doc.is_map()) {
+    c.error(doc.line(), "", "the configuration must be a map of keys (host, listen, backends, ...)");
+    return;
+  }
+  c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
+                        "call_timeout_s", "adoption_workers", "backends"});
+  if (auto* v = c.get(doc, "", "host", T::String)) {
+    static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
+    if (!std::regex_match(v->as_string(), kHost)) {
+      c.error(v->line(), "host", "'" + v->as_string() + "' is not a valid host name (A-Z a-z 0-9 _ . -; no '@' or '#')");
+    }
+    config.host = v->as_string();
+  }
+  if (auto* v = c.get(doc, "", "listen", T::String)) parse_listen(c, *v, config);
+  if (auto* v = c.get(doc, "", "state_dir", T::String)) config.state_dir = v->as_string();
+  if (auto* v = c.get(doc, "", "policy_file", T::String)) config.policy_file = v->as_string();
+  if (auto* v = c.get(doc, "", "plugin_path", T::List)) {
+    for (std::size_t i = 0; i < v->as_list().size(); ++i) {
+      const auto& item = v->as_list()[i];
+      if (item.is_string()) {
+        config.plugin_path.push_back(item.as_string());
+      } else {
+        c.error(item.line() ? item.line() : v->line(), "plugin_path[" + std::to_string(i) + "]",
+                "expected a string (a directory), found " + with_article(kind_name(item)));
+      }
+    }
+  }
+  if (auto* v = c.get(doc, "", "auth", T::Map)) {
+    c.only_keys(*v, "auth", {"strategy", "tokens_file"});
+    if (auto* s = c.get(*v, "auth", "strategy", T::String)) {
+      if (s->as_string() != "noauth" && s->as_string() != "tokens") {
+        c.error(s->line(), "auth.strategy", "unknown strategy '" + s->as_string() + "' (accepted: noauth, tokens)");
+      }
+      config.auth.strategy = s->as_string();
+    }
+    if (auto* f = c.get(*v, "auth", "tokens_file", T::String)) config.auth.tokens_file = f->as_string();
+    if (config.auth.strategy == "tokens" && config.auth.tokens_file.empty()) {
+      c.error(v->line(), "auth.tokens_file", "missing required key (strategy 'tokens' needs a tokens file)");
+    }
+  }
+  if (auto* v = c.get(doc, "", "log", T::Map)) {
+    c.only_keys(*v, "log", {"level", "format"});
+    if (auto* l = c.get(*v, "log", "level", T::String)) {
+      if (!is_valid_log_level(l->as_string())) {
+        c.error(l->line(), "log.level", "unknown level '" + l->as_string() + "' (accepted: debug, info, warning, error)");
+      }
+      config.log.level = l->as_string();
+    }
+    if (auto* f = c.get(*v, "log", "format", T::String)) {
+      if (!is_valid_log_format(f->as_string())) {
+        c.error(f->line(), "log.format", "unknown format '" + f->as_string() + "' (accepted: text, json)");
+      }
+      config.log.format = f->as_string();
+    }
+  }
+  if (auto* v = c.get(doc, "", "call_timeout_s", T::Integer)) {
+    if (v->as_int() < 1 || v->as_int() > 3600) c.error(v->line(), "call_timeout_s", "must be between 1 and 3600");
+    else config.call_timeout_s = static_cast<int>(v->as_int());
+  }
+  if (auto* v = c.get(doc, "", "adoption_workers", T::Integer)) {
+    if (v->as_int() < 1 || v->as_int() > 256) c.error(v->line(), "adoption_workers", "must be between 1 and 256");
+    else config.adoption_workers = static_cast<int>(v->as_int());
+  }
+  if (auto* v = c.get(doc, "", "backends", T::List, true)) {
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < v->as_list().size(); ++i) parse_backend(c, v->as_list()[i], i, config, seen);
+  }
+}
+
+}  // namespace
+
+HostConfigLoad parse_host_config(std::string_view yaml_text, const std::string& file_name) {
+  HostConfigLoad result;
+  OptionValue doc;
+  try {
+    doc = to_option_value(YAML::Load(std::string(yaml_text)));
+  } catch (const YAML::Exception& e) {
+    result.errors.push_back({file_name, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "not valid YAML: " + e.msg});
+    return result;
+  }
+  HostConfig config;
+  config.file = file_name;
+  Checker checker(file_name, result.errors);
+  check_document(checker, doc, config);
+  if (config.host.empty()) config.host = machine_hostname();
+  if (config.plugin_path.empty()) config.plugin_path.push_back(default_plugin_dir());
+  if (result.errors.empty()) result.config = std::move(config);
+  return result;
+}
+
+HostConfigLoad load_host_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    HostConfigLoad result;
+    result.errors.push_back({path, 0, "", "cannot read the file: " + std::string(std::strerror(errno))});
+    return result;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_host_config(buffer.str(), path);
+}
+
+}  // namespace snapmgr::core

@@ -1,0 +1,63 @@
+// The host configuration (etc/snapmgr.yaml): what snapmgrd serves and with which backends.
+// docs/configuration.md documents every key; keep the two in step.
+//
+// Loading checks the file's own structure — unknown keys, wrong types, missing required keys,
+// duplicate backend names, a bad listen address — and reports every problem with file, line
+// and key. Whether each backend's driver exists and accepts its options is checked later,
+// against the loaded plugins (driver_options.hpp), because only the driver knows its keys.
+//
+// Relative paths (state_dir, policy_file, tokens_file, plugin_path) are kept as written and
+// resolve against snapmgrd's working directory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config/config_error.hpp"
+#include "core/logging/logging.hpp"
+#include "snapmgr/options.hpp"
+
+namespace snapmgr::core {
+
+struct AuthConfig {
+  std::string strategy = "noauth";  // noauth | tokens
+  std::string tokens_file;          // required with `tokens`
+};
+
+struct BackendConfig {
+  std::string name;            // unique; the service key is "<host>@<name>"
+  std::string driver;          // a loaded driver's name
+  std::string cluster;         // optional
+  bool disabled = false;
+  snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});
+  int line = 0;                // where the backend's entry starts
+  int driver_line = 0;
+};
+
+struct HostConfig {
+  std::string file;            // the file it was read from, for messages
+  std::string host;            // default: the machine's hostname
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8776;  // 0 = any free port (logged at start-up)
+  std::string state_dir = "var";
+  AuthConfig auth;
+  std::string policy_file;     // empty: built-in defaults (everything admin-only)
+  std::vector<std::string> plugin_path;  // default: "plugins" next to the snapmgrd binary
+  LogSettings log;
+  int call_timeout_s = 60;     // deadline of every driver call
+  int adoption_workers = 4;    // threads that run the driver's adopt steps after a 202
+  std::vector<BackendConfig> backends;
+};
+
+struct HostConfigLoad {
+  std::optional<HostConfig> config;  // set when `errors` is empty
+  ConfigErrors errors;
+};
+
+HostConfigLoad load_host_config(const std::string& path);
+HostConfigLoad parse_host_config(std::string_view yaml_text, const std::string& file_name);
+
+}  // namespace snapmgr::core

@@ -1,0 +1,149 @@
+#include "core/config/host_config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace snapmgr::core {
+namespace {
+
+const char* kValid = R"(host: node1
+listen: 127.0.0.1:8776
+state_dir: var/
+auth: {strategy: noauth}
+policy_file: etc/policy.yaml
+plugin_path: [build/plugins]
+log: {level: info, format: json}
+backends:
+  - name: fake1
+    driver: fake
+    cluster: c1
+    options: {snapshots: []}
+  - name: fake2
+    driver: fake
+    disabled: true
+)";
+
+HostConfigLoad parse(const std::string& text) { return parse_host_config(text, "etc/test.yaml"); }
+
+// The single error's rendering, or a description of why there is not exactly one.
+std::string only_error(const HostConfigLoad& load) {
+  if (load.errors.size() != 1) return "expected one error, got " + std::to_string(load.errors.size()) + ":\n" + to_string(load.errors);
+  return load.errors[0].to_string();
+}
+
+TEST(HostConfig, ValidDemoParses) {
+  auto load = parse(kValid);
+  ASSERT_TRUE(load.config) << to_string(load.errors);
+  const auto& c = *load.config;
+  EXPECT_EQ(c.host, "node1");
+  EXPECT_EQ(c.listen_address, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 8776);
+  EXPECT_EQ(c.state_dir, "var/");
+  EXPECT_EQ(c.log.format, "json");
+  ASSERT_EQ(c.backends.size(), 2u);
+  EXPECT_EQ(c.backends[0].name, "fake1");
+  EXPECT_EQ(c.backends[0].cluster, "c1");
+  EXPECT_TRUE(c.backends[0].options.find("snapshots")->is_list());
+  EXPECT_TRUE(c.backends[1].disabled);
+  EXPECT_EQ(c.plugin_path, std::vector<std::string>{"build/plugins"});
+}
+
+TEST(HostConfig, DefaultsWhenKeysAreAbsent) {
+  auto load = parse("backends: []\n");
+  ASSERT_TRUE(load.config) << to_string(load.errors);
+  EXPECT_FALSE(load.config->host.empty());  // the machine's hostname
+  EXPECT_EQ(load.config->listen_port, 8776);
+  EXPECT_EQ(load.config->auth.strategy, "noauth");
+  ASSERT_EQ(load.config->plugin_path.size(), 1u);
+  EXPECT_NE(load.config->plugin_path[0].find("/plugins"), std::string::npos);
+}
+
+TEST(HostConfig, UnknownKeyNamesFileLineAndKey) {
+  auto load = parse("backends: []\nlisten: 127.0.0.1:1\nlisen_port: 5\n");
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:3: lisen_port: unknown key", 0), 0u) << only_error(load);
+}
+
+TEST(HostConfig, UnknownNestedKeyNamesItsPath) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n    optoins: {}\n");
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:4: backends[0].optoins: unknown key", 0), 0u) << only_error(load);
+}
+
+TEST(HostConfig, WrongTypeNamesFileLineAndKey) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n    disabled: sometimes\n");
+  EXPECT_EQ(only_error(load), "etc/test.yaml:4: backends[0].disabled: expected a boolean, found a string");
+  auto load2 = parse("backends: {a: 1}\n");
+  EXPECT_EQ(only_error(load2), "etc/test.yaml:1: backends: expected a list, found a map");
+}
+
+TEST(HostConfig, MissingRequiredKeyNamesTheEntry) {
+  auto load = parse("log: {level: info}\nbackends:\n  - name: a\n    options: {}\n");
+  EXPECT_EQ(only_error(load), "etc/test.yaml:3: backends[0].driver: missing required key");
+  auto load2 = parse("host: x\n");
+  EXPECT_EQ(only_error(load2), "etc/test.yaml:1: backends: missing required key");
+}
+
+TEST(HostConfig, DuplicateBackendNameNamesBothLines) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n  - name: a\n    driver: lvm\n");
+  EXPECT_EQ(only_error(load),
+            "etc/test.yaml:4: backends[1].name: duplicate backend name 'a' (first defined on line 2)");
+}
+
+TEST(HostConfig, BadListenAddresses) {
+  for (const char* bad : {"localhost", "127.0.0.1", "127.0.0.1:99999", "300.1.1.1:80", ":80", "127.0.0.1:http"}) {
+    auto load = parse(std::string("backends: []\nlisten: ") + bad + "\n");
+    EXPECT_EQ(only_error(load).rfind(std::string("etc/test.yaml:2: listen: bad listen address '") + bad + "'", 0), 0u)
+        << only_error(load);
+  }
+  auto v6 = parse("backends: []\nlisten: '[::1]:9000'\n");
+  ASSERT_TRUE(v6.config) << to_string(v6.errors);
+  EXPECT_EQ(v6.config->listen_address, "::1");
+  EXPECT_EQ(v6.config->listen_port, 9000);
+}
+
+TEST(HostConfig, EnumeratedValuesAreChecked) {
+  auto load = parse("backends: []\nlog: {level: loud}\nauth: {strategy: kerberos}\n");
+  ASSERT_EQ(load.errors.size(), 2u) << to_string(load.errors);
+  EXPECT_EQ(load.errors[0].to_string().rfind("etc/test.yaml:3: auth.strategy: unknown strategy 'kerberos'", 0), 0u);
+  EXPECT_EQ(load.errors[1].to_string().rfind("etc/test.yaml:2: log.level: unknown level 'loud'", 0), 0u);
+}
+
+TEST(HostConfig, TokensStrategyNeedsATokensFile) {
+  auto load = parse("backends: []\nauth: {strategy: tokens}\n");
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:2: auth.tokens_file: missing required key", 0), 0u) << only_error(load);
+}
+
+TEST(HostConfig, InvalidNames) {
+  auto load = parse("host: 'a@b'\nbackends:\n  - {name: 'x y', driver: fake}\n");
+  ASSERT_EQ(load.errors.size(), 2u) << to_string(load.errors);
+  EXPECT_NE(load.errors[0].to_string().find("etc/test.yaml:1: host:"), std::string::npos);
+  EXPECT_NE(load.errors[1].to_string().find("etc/test.yaml:3: backends[0].name:"), std::string::npos);
+}
+
+TEST(HostConfig, SyntaxErrorNamesTheLine) {
+  auto load = parse("backends:\n  - name: [unclosed\n");
+  ASSERT_EQ(load.errors.size(), 1u);
+  EXPECT_GT(load.errors[0].line, 0);
+  EXPECT_NE(load.errors[0].to_string().find("not valid YAML"), std::string::npos);
+}
+
+TEST(HostConfig, MissingFileIsAnError) {
+  auto load = load_host_config("/nonexistent/snapmgr.yaml");
+  EXPECT_EQ(only_error(load).rfind("/nonexistent/snapmgr.yaml: cannot read the file", 0), 0u);
+}
+
+TEST(HostConfig, ScalarTyping) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n    options: {i: 12, n: 1.5, b: true, s: abc, q: '12', z: ~}\n");
+  ASSERT_TRUE(load.config);
+  const auto& o = load.config->backends[0].options;
+  EXPECT_TRUE(o.find("i")->is_int());
+  EXPECT_EQ(o.find("i")->as_int(), 12);
+  EXPECT_TRUE(o.find("n")->is_number());
+  EXPECT_FALSE(o.find("n")->is_int());
+  EXPECT_TRUE(o.find("b")->as_bool());
+  EXPECT_EQ(o.find("s")->as_string(), "abc");
+  EXPECT_TRUE(o.find("q")->is_string());
+  EXPECT_TRUE(o.find("z")->is_null());
+  EXPECT_EQ(o.find("i")->line(), 4);
+}
+
+}  // namespace
+}  // namespace snapmgr::core

@@ -1,0 +1,73 @@
+#include "core/config/yaml_values.hpp"
+
+#include <charconv>
+#include <regex>
+
+namespace snapmgr::core {
+namespace {
+
+using snapmgr::OptionValue;
+
+OptionValue plain_scalar(const std::string& s, int line) {
+  static const std::regex kInt(R"([-+]?[0-9]+)");
+  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return OptionValue{};
+  if (s == "true" || s == "True" || s == "TRUE") return OptionValue(true, line);
+  if (s == "false" || s == "False" || s == "FALSE") return OptionValue(false, line);
+  if (std::regex_match(s, kInt)) {
+    std::int64_t v = 0;
+    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+    auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), v);
+    if (ec == std::errc() && ptr == s.data() + s.size()) return OptionValue(v, line);
+    return OptionValue(s, line);  // out of range: keep the text
+  }
+  if (std::regex_match(s, kFloat)) return OptionValue(std::stod(s), line);
+  return OptionValue(s, line);
+}
+
+}  // namespace
+
+int line_of(const YAML::Node& node) {
+  auto mark = node.Mark();
+  return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+OptionValue to_option_value(const YAML::Node& node) {
+  const int line = line_of(node);
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return OptionValue{};
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") return OptionValue(node.Scalar(), line);  // quoted
+      return plain_scalar(node.Scalar(), line);
+    case YAML::NodeType::Sequence: {
+      OptionValue::List list;
+      for (const auto& item : node) list.push_back(to_option_value(item));
+      return OptionValue(std::move(list), line);
+    }
+    case YAML::NodeType::Map: {
+      OptionValue::Map map;
+      for (const auto& kv : node) map.emplace_back(kv.first.Scalar(), to_option_value(kv.second));
+      return OptionValue(std::move(map), line);
+    }
+  }
+  return OptionValue{};
+}
+
+std::string kind_name(const OptionValue& v) {
+  if (v.is_null()) return "null";
+  if (v.is_bool()) return "boolean";
+  if (v.is_int()) return "integer";
+  if (v.is_number()) return "number";
+  if (v.is_string()) return "string";
+  if (v.is_list()) return "list";
+  return "map";
+}
+
+std::string with_article(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+}  // namespace snapmgr::core

@@ -1,0 +1,154 @@
+#include "core/plugins/plugin_loader.hpp"
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <future>
+#include <thread>
+
+#include "snapmgr/export.hpp"
+#include "snapmgr/version.hpp"
+
+namespace snapmgr::core {
+namespace {
+
+std::string version_string(std::uint32_t major, std::uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+bool terminated(const char* field, std::size_t size) { return std::memchr(field, '\0', size) != nullptr; }
+
+// Empty when the header is acceptable, else the cause.
+std::string check_header(const snapmgr::DescriptorHeader& h) {
+  const std::string host = version_string(snapmgr::kAbiMajor, snapmgr::kAbiMinor);
+  const std::string plugin = version_string(h.abi_major, h.abi_minor);
+  if (h.abi_major != snapmgr::kAbiMajor) {
+    return "SDK ABI major version differs: plugin ABI " + plugin + ", host ABI " + host;
+  }
+  if (h.abi_minor > snapmgr::kAbiMinor) {
+    return "SDK ABI minor version is newer than the host's: plugin ABI " + plugin + ", host ABI " + host;
+  }
+  if (!terminated(h.fingerprint, sizeof h.fingerprint) || !terminated(h.sdk_version, sizeof h.sdk_version)) {
+    return "corrupt descriptor header (unterminated fingerprint or SDK version)";
+  }
+  if (std::strcmp(h.fingerprint, snapmgr::kBuildFingerprint) != 0) {
+    return std::string("build fingerprint differs: plugin '") + h.fingerprint + "', host '" +
+           snapmgr::kBuildFingerprint + "' (rebuild the plugin with the host's compiler family and libstdc++ ABI)";
+  }
+  return {};
+}
+
+std::string check_capabilities(const snapmgr::DriverDescriptor& desc, snapmgr::Driver& driver) {
+  using snapmgr::Capability;
+  std::string problems;
+  auto check = [&](Capability c, bool provided) {
+    bool declared = snapmgr::has(desc.capabilities, c);
+    if (declared && !provided) problems += std::string(problems.empty() ? "" : "; ") + "declares " + to_string(c) + " but does not provide it";
+    if (!declared && provided) problems += std::string(problems.empty() ? "" : "; ") + "provides " + to_string(c) + " but does not declare it";
+  };
+  snapmgr::Driver& d = driver;
+  check(Capability::SnapshotDiscovery, d.snapshot_discovery() != nullptr);
+  check(Capability::SnapshotAdoption, d.snapshot_adoption() != nullptr);
+  check(Capability::SnapshotRelease, d.snapshot_release() != nullptr);
+  check(Capability::VolumeDiscovery, d.volume_discovery() != nullptr);
+  check(Capability::VolumeAdoption, d.volume_adoption() != nullptr);
+  return problems;
+}
+
+// Boost.DLL clears dlerror(); ask the dynamic loader once more only to read its explanation
+// ("invalid ELF header", "undefined symbol: ...").
+std::string loader_diagnostic(const std::string& path, const std::string& fallback) {
+  dlerror();
+  if (void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+    dlclose(handle);
+    return fallback;
+  }
+  const char* detail = dlerror();
+  return detail ? detail : fallback;
+}
+
+}  // namespace
+
+std::string describe_capabilities(std::uint32_t capabilities) {
+  std::string s;
+  for (auto c : snapmgr::kAllCapabilities) {
+    if (!snapmgr::has(capabilities, c)) continue;
+    if (!s.empty()) s += ", ";
+    s += to_string(c);
+  }
+  return s.empty() ? "none" : s;
+}
+
+PluginLoad load_plugin(const std::string& path) {
+  PluginLoad result;
+  auto fail = [&](const std::string& cause) {
+    result.error = path + ": " + cause;
+    return result;
+  };
+  auto library = std::make_shared<boost::dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+  if (ec) return fail("cannot load as a shared object: " + loader_diagnostic(path, ec.message()));
+  if (!library->has(snapmgr::kEntryPointName)) {
+    return fail(std::string("missing entry point '") + snapmgr::kEntryPointName +
+                "' (export it with SNAPMGR_EXPORT_DRIVER)");
+  }
+  auto& entry = library->get_alias<snapmgr::DescriptorFunction>(snapmgr::kEntryPointName);
+  const snapmgr::DriverDescriptor* descriptor = nullptr;
+  try {
+    descriptor = entry();
+  } catch (...) {
+    return fail("the descriptor function threw an exception");
+  }
+  if (!descriptor) return fail("the descriptor function returned null");
+  if (auto cause = check_header(descriptor->header); !cause.empty()) return fail(cause);
+  if (descriptor->name.empty()) return fail("the descriptor has no driver name");
+  if (!descriptor->factory) return fail("the descriptor of driver '" + descriptor->name + "' has no factory");
+  result.plugin = LoadedPlugin{path, std::move(library), descriptor};
+  return result;
+}
+
+DriverCreation create_driver(const LoadedPlugin& plugin, const snapmgr::DriverContext& context,
+                             std::chrono::milliseconds timeout) {
+  DriverCreation result;
+  const auto& desc = *plugin.descriptor;
+  const std::string who = "driver '" + desc.name + "' (" + plugin.path + ")";
+
+  // The factory runs on its own thread so that a factory which never returns cannot stop the
+  // host from starting; the promise is shared so an abandoned thread can still complete it.
+  using Outcome = snapmgr::Result<std::unique_ptr<snapmgr::Driver>>;
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  auto future = promise->get_future();
+  std::thread([promise, factory = desc.factory, &context]() {
+    try {
+      promise->set_value(factory(context));
+    } catch (const std::exception& e) {
+      promise->set_value(snapmgr::Error::backend(std::string("the factory threw an exception: ") + e.what()));
+    } catch (...) {
+      promise->set_value(snapmgr::Error::backend("the factory threw an exception"));
+    }
+  }).detach();
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    result.error = who + ": initialisation did not finish within " + std::to_string(timeout.count()) + " ms";
+    return result;
+  }
+  Outcome outcome = future.get();
+  if (!outcome.ok()) {
+    result.error = who + ": initialisation failed: " + std::string(to_string(outcome.error().code())) +
+                   ": " + outcome.error().message();
+    return result;
+  }
+  if (!outcome.value()) {
+    result.error = who + ": the factory returned no driver";
+    return result;
+  }
+  DriverPtr driver(outcome.value().release(), LibraryPinningDeleter{plugin.library});
+  if (auto problems = check_capabilities(desc, *driver); !problems.empty()) {
+    result.error = who + ": capabilities do not match the descriptor: " + problems;
+    return result;
+  }
+  result.driver = std::move(driver);
+  return result;
+}
+
+}  // namespace snapmgr::core

@@ -1,0 +1,276 @@
+#include "fake_driver.hpp"
+
+#include <filesystem>
+
+namespace snapmgr::fake {
+namespace {
+
+ManageableSnapshot to_record(const FakeObject& o) {
+  ManageableSnapshot r;
+  r.reference.set("source-name", o.name);
+  r.size_bytes = o.size_bytes;
+  r.source_reference.set("source-name", o.origin);
+  r.in_use = o.in_use;
+  r.reason = o.reason;
+  r.extra_info = o.extra_info;
+  return r;
+}
+
+ManageableVolume to_volume_record(const FakeObject& o) {
+  ManageableVolume r;
+  r.reference.set("source-name", o.name);
+  r.size_bytes = o.size_bytes;
+  r.in_use = o.in_use;
+  r.reason = o.reason;
+  r.extra_info = o.extra_info;
+  return r;
+}
+
+std::string describe(const StringMap& ref) {
+  std::string s = "{";
+  for (const auto& [k, v] : ref) s += (s.size() > 1 ? ", " : "") + ("\"" + k + "\": \"" + v + "\"");
+  return s + "}";
+}
+
+Result<std::string> source_name(const StringMap& reference) {
+  const std::string* name = reference.find("source-name");
+  if (!name) {
+    return Error::invalid_reference("reference " + describe(reference) +
+                                    " has no source-name (the fake backend names objects by source-name)");
+  }
+  if (name->empty()) return Error::invalid_reference("source-name is empty");
+  return *name;
+}
+
+}  // namespace
+
+// Counts a call as in flight so the destructor can wait for it.
+class FakeDriver::InFlight {
+ public:
+  explicit InFlight(FakeDriver& d) : d_(d) {
+    std::lock_guard lock(d_.mutex_);
+    ++d_.in_flight_;
+  }
+  ~InFlight() {
+    std::lock_guard lock(d_.mutex_);
+    --d_.in_flight_;
+    d_.wake_.notify_all();
+  }
+
+ private:
+  FakeDriver& d_;
+};
+
+Result<std::unique_ptr<Driver>> FakeDriver::create(const DriverContext& context) {
+  auto config = parse_fake_options(context.options);
+  if (!config) return config.error();
+  if (auto it = config->faults.find("init"); it != config->faults.end()) {
+    const Fault& f = it->second;
+    if (f.hang) {
+      std::mutex m;
+      std::condition_variable never;
+      std::unique_lock lock(m);
+      never.wait(lock, [] { return false; });  // a hung initialisation, for the host's guard
+    }
+    if (f.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.delay_ms));
+    if (f.error) return Error::backend("initialisation failed: " + *f.error);
+  }
+  if (!config->state_file.empty() && std::filesystem::exists(config->state_file)) {
+    auto loaded = FakeInventory::load(config->state_file);
+    if (!loaded) return loaded.error();
+    config->inventory = std::move(*loaded);
+    context.logger.info("fake: inventory loaded from " + config->state_file);
+  }
+  auto driver = std::make_unique<FakeDriver>(std::move(*config), context.logger);
+  {
+    std::lock_guard lock(driver->mutex_);
+    if (auto st = driver->persist(); !st) return st.error();
+  }
+  return std::unique_ptr<Driver>(std::move(driver));
+}
+
+FakeDriver::FakeDriver(FakeConfig config, Logger& logger)
+    : logger_(logger),
+      faults_(std::move(config.faults)),
+      state_file_(std::move(config.state_file)),
+      inventory_(std::move(config.inventory)) {}
+
+FakeDriver::~FakeDriver() {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  wake_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+Status FakeDriver::apply_fault(const std::string& operation, const Call& call) {
+  auto it = faults_.find(operation);
+  if (it == faults_.end()) return Status::success();
+  const Fault& f = it->second;
+  std::unique_lock lock(mutex_);
+  if (f.hang) {
+    logger_.warn("fake: " + operation + " hangs (fault injection)");
+    wake_.wait(lock, [this] { return stopping_; });
+    return Error::timeout("fake: " + operation + " hung until the driver was stopped");
+  }
+  if (f.delay_ms > 0) {
+    auto until = Call::Clock::now() + std::chrono::milliseconds(f.delay_ms);
+    bool past_deadline = until > call.deadline;
+    wake_.wait_until(lock, past_deadline ? call.deadline : until, [this] { return stopping_; });
+    if (past_deadline) {
+      return Error::timeout("fake: " + operation + " is delayed by " + std::to_string(f.delay_ms) +
+                            " ms, past the call's deadline");
+    }
+  }
+  if (f.error) return Error::backend(*f.error);
+  return Status::success();
+}
+
+Status FakeDriver::persist() {
+  if (state_file_.empty()) return Status::success();
+  return inventory_.save(state_file_);
+}
+
+Result<const FakeObject*> FakeDriver::checked_snapshot(const StringMap& reference,
+                                                       const StringMap& volume_reference) const {
+  auto name = source_name(reference);
+  if (!name) return name.error();
+  const FakeObject* snap = inventory_.find_snapshot(*name);
+  if (!snap) {
+    if (inventory_.find_volume(*name)) return Error::invalid_reference("'" + *name + "' is a volume, not a snapshot");
+    return Error::invalid_reference("snapshot '" + *name + "' does not exist on the backend");
+  }
+  const std::string* volume = volume_reference.find("source-name");
+  if (!volume || *volume != snap->origin) {
+    return Error::invalid_reference("snapshot '" + *name + "' is a snapshot of volume '" + snap->origin +
+                                    "', not of " + describe(volume_reference));
+  }
+  return snap;
+}
+
+Result<const FakeObject*> FakeDriver::checked_volume(const StringMap& reference) const {
+  auto name = source_name(reference);
+  if (!name) return name.error();
+  const FakeObject* volume = inventory_.find_volume(*name);
+  if (!volume) {
+    if (inventory_.find_snapshot(*name)) return Error::invalid_reference("'" + *name + "' is a snapshot, not a volume");
+    return Error::invalid_reference("volume '" + *name + "' does not exist on the backend");
+  }
+  return volume;
+}
+
+Result<std::vector<ManageableSnapshot>> FakeDriver::list_snapshots(const Call& call) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("list_snapshots", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    std::vector<ManageableSnapshot> out;
+    out.reserve(inventory_.snapshots().size());
+    for (const auto& s : inventory_.snapshots()) out.push_back(to_record(s));
+    return out;
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Result<ManageableSnapshot> FakeDriver::inspect_snapshot(const Call& call, const StringMap& reference,
+                                                        const StringMap& volume_reference) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("snapshot_size", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    auto snap = checked_snapshot(reference, volume_reference);
+    if (!snap) return snap.error();
+    return to_record(**snap);
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& reference,
+                                             const StringMap& volume_reference,
+                                             const std::string& snapshot_id) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("adopt_snapshot", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    auto snap = checked_snapshot(reference, volume_reference);
+    if (!snap) return snap.error();
+    const std::string old_name = (*snap)->name;
+    const std::string new_name = "_snapshot-" + snapshot_id;
+    if (auto st = inventory_.rename_snapshot(old_name, new_name); !st) return st.error();
+    if (auto st = persist(); !st) {
+      (void)inventory_.rename_snapshot(new_name, old_name);
+      return st.error();
+    }
+    logger_.info("fake: renamed snapshot " + old_name + " to " + new_name);
+    return StringMap{{"source-name", new_name}};
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Status FakeDriver::release_snapshot(const Call& call, const StringMap& provider_reference,
+                                    const std::string& snapshot_id) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("release_snapshot", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    const std::string* name = provider_reference.find("source-name");
+    if (!name || !inventory_.find_snapshot(*name)) {
+      logger_.warn("fake: released snapshot " + snapshot_id + " has no backend object " + describe(provider_reference));
+    }
+    return Status::success();
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Result<std::vector<ManageableVolume>> FakeDriver::list_volumes(const Call& call) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("list_volumes", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    std::vector<ManageableVolume> out;
+    out.reserve(inventory_.volumes().size());
+    for (const auto& v : inventory_.volumes()) out.push_back(to_volume_record(v));
+    return out;
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Result<ManageableVolume> FakeDriver::inspect_volume(const Call&, const StringMap& reference) noexcept {
+  try {
+    InFlight guard(*this);
+    std::lock_guard lock(mutex_);
+    auto volume = checked_volume(reference);
+    if (!volume) return volume.error();
+    return to_volume_record(**volume);
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& reference,
+                                           const std::string& volume_id) noexcept {
+  try {
+    InFlight guard(*this);
+    if (auto st = apply_fault("adopt_volume", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    auto volume = checked_volume(reference);
+    if (!volume) return volume.error();
+    const std::string old_name = (*volume)->name;
+    const std::string new_name = "volume-" + volume_id;
+    if (auto st = inventory_.rename_volume(old_name, new_name); !st) return st.error();
+    if (auto st = persist(); !st) {
+      (void)inventory_.rename_volume(new_name, old_name);
+      return st.error();
+    }
+    logger_.info("fake: renamed volume " + old_name + " to " + new_name);
+    return StringMap{{"source-name", new_name}};
+  } catch (const std::exception& e) {
+    return Error::backend(std::string("fake: ") + e.what());
+  }
+}
+
+}  // namespace snapmgr::fake

@@ -1,0 +1,72 @@
+// The fake driver: an in-memory backend with every capability, for tests, demos and
+// benchmarks (the role leveldb's in-memory Env plays). Its objects come from the options (or
+// a generator, or a state file), adoption renames them as LVM does, and every operation can be
+// made to fail, wait or hang through `faults:` so the host's error paths can be exercised.
+//
+// Thread-safety: all methods may run concurrently; one mutex guards the inventory. Faults
+// (delays, hangs) wait outside the mutex. The destructor wakes hung calls and waits for them.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "fake_inventory.hpp"
+#include "fake_options.hpp"
+#include "snapmgr/driver.hpp"
+
+namespace snapmgr::fake {
+
+class FakeDriver final : public Driver,
+                         public SnapshotDiscovery,
+                         public SnapshotAdoption,
+                         public SnapshotRelease,
+                         public VolumeDiscovery,
+                         public VolumeAdoption {
+ public:
+  static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
+  FakeDriver(FakeConfig config, Logger& logger);
+  ~FakeDriver() override;
+
+  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
+  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
+  SnapshotRelease* snapshot_release() noexcept override { return this; }
+  VolumeDiscovery* volume_discovery() noexcept override { return this; }
+  VolumeAdoption* volume_adoption() noexcept override { return this; }
+
+  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept override;
+  Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
+                                              const StringMap& volume_reference) noexcept override;
+  Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference,
+                                   const StringMap& volume_reference,
+                                   const std::string& snapshot_id) noexcept override;
+  Status release_snapshot(const Call& call, const StringMap& provider_reference,
+                          const std::string& snapshot_id) noexcept override;
+  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept override;
+  Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
+  Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
+                                 const std::string& volume_id) noexcept override;
+
+ private:
+  class InFlight;
+  // Applies the configured fault of `operation`: wait, hang, or fail.
+  Status apply_fault(const std::string& operation, const Call& call);
+  // The snapshot a reference names, checked against its expected origin; needs mutex_.
+  Result<const FakeObject*> checked_snapshot(const StringMap& reference, const StringMap& volume_reference) const;
+  Result<const FakeObject*> checked_volume(const StringMap& reference) const;
+  Status persist();  // needs mutex_
+
+  Logger& logger_;
+  std::map<std::string, Fault> faults_;
+  std::string state_file_;
+
+  mutable std::mutex mutex_;
+  FakeInventory inventory_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int in_flight_ = 0;
+};
+
+}  // namespace snapmgr::fake

@@ -1,0 +1,40 @@
+// The fake driver's options (fixed by the foundation issue; docs/configuration.md lists them):
+//   snapshots:  [{name, size_bytes, origin, in_use?, reason?, extra_info?}]
+//   volumes:    [{name, size_bytes, in_use?, reason?, extra_info?}]
+//   generate:   {snapshots: N, volumes: M, seed: S}       synthetic inventory
+//   faults:     {<operation>: {error?, delay_ms?, hang?}}  per operation, see kFaultOperations
+//   state_file: path                                        persist the inventory there
+// The host has already checked the top-level keys and types; this checks the inside and
+// reports problems as InvalidConfig naming the item, key and line.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "fake_inventory.hpp"
+#include "snapmgr/options.hpp"
+#include "snapmgr/result.hpp"
+
+namespace snapmgr::fake {
+
+inline constexpr const char* kFaultOperations[] = {"init",           "list_snapshots",   "snapshot_size",
+                                                   "adopt_snapshot", "release_snapshot", "list_volumes",
+                                                   "adopt_volume"};
+
+struct Fault {
+  std::optional<std::string> error;  // the operation fails with BackendError(error)
+  std::int64_t delay_ms = 0;         // the operation waits first (up to the call's deadline)
+  bool hang = false;                 // the operation never returns (until the driver is destroyed)
+};
+
+struct FakeConfig {
+  FakeInventory inventory;            // from snapshots/volumes/generate
+  std::map<std::string, Fault> faults;
+  std::string state_file;             // "" = memory only
+};
+
+Result<FakeConfig> parse_fake_options(const OptionValue& options);
+
+}  // namespace snapmgr::fake
