@@ -44,7 +44,8 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
       continue;
     }
     backend->descriptor = plugin->descriptor;
-    auto option_errors = validate_backend_options(bc, i, *plugin->descriptor, config.file);
+    auto option_errors = validate_driver_options(bc.options, *plugin->descriptor, config.file,
+                                                 "backends[" + std::to_string(i) + "].options", bc.line);
     if (!option_errors.empty()) {
       result.errors.insert(result.errors.end(), option_errors.begin(), option_errors.end());
       continue;

@@ -4,12 +4,10 @@
 
 namespace snapmgr::core {
 
-ConfigErrors validate_backend_options(BackendConfig& backend, std::size_t index,
-                                      const snapmgr::DriverDescriptor& driver,
-                                      const std::string& file) {
+ConfigErrors validate_driver_options(snapmgr::OptionValue& options_value, const snapmgr::DriverDescriptor& driver,
+                                     const std::string& file, const std::string& path, int line) {
   ConfigErrors errors;
-  const std::string path = "backends[" + std::to_string(index) + "].options";
-  auto& options = backend.options.as_map();
+  auto& options = options_value.as_map();
 
   for (const auto& [key, value] : options) {
     const snapmgr::OptionSpec* spec = nullptr;
@@ -17,7 +15,7 @@ ConfigErrors validate_backend_options(BackendConfig& backend, std::size_t index,
     if (!spec) {
       std::string accepted;
       for (const auto& s : driver.options) accepted += (accepted.empty() ? "" : ", ") + s.key;
-      errors.push_back({file, value.line() ? value.line() : backend.line, path + "." + key,
+      errors.push_back({file, value.line() ? value.line() : line, path + "." + key,
                         "driver '" + driver.name + "' does not accept this option (accepted: " +
                             (accepted.empty() ? "none" : accepted) + ")"});
       continue;
@@ -29,10 +27,10 @@ ConfigErrors validate_backend_options(BackendConfig& backend, std::size_t index,
     }
   }
   for (const auto& spec : driver.options) {
-    const snapmgr::OptionValue* value = backend.options.find(spec.key);
+    const snapmgr::OptionValue* value = options_value.find(spec.key);
     if (value && !value->is_null()) continue;
     if (spec.required) {
-      errors.push_back({file, backend.line, path + "." + spec.key,
+      errors.push_back({file, line, path + "." + spec.key,
                         "missing required option of driver '" + driver.name + "' (" + spec.description + ")"});
     } else if (!spec.default_value.is_null()) {
       if (value) {

@@ -1,5 +1,7 @@
 #include "core/config/driver_options.hpp"
 
+#include "core/config/host_config.hpp"
+
 #include <gtest/gtest.h>
 
 namespace snapmgr::core {
@@ -23,7 +25,7 @@ BackendConfig backend(const std::string& yaml) {
 
 TEST(DriverOptions, DefaultsAreFilledIn) {
   auto b = backend("{volume_group: vg0, lvm_binary: /sbin/lvm}");
-  auto errors = validate_backend_options(b, 0, lvm_like(), "f.yaml");
+  auto errors = validate_driver_options(b.options, lvm_like(), "f.yaml", "backends[0].options", b.line);
   ASSERT_TRUE(errors.empty()) << to_string(errors);
   EXPECT_EQ(b.options.find("command_timeout_s")->as_int(), 30);
   EXPECT_EQ(b.options.find("lvm_binary")->as_string(), "/sbin/lvm");
@@ -31,7 +33,7 @@ TEST(DriverOptions, DefaultsAreFilledIn) {
 
 TEST(DriverOptions, OptionTheDriverDoesNotAcceptNamesFileLineAndKey) {
   auto b = backend("{volume_group: vg0, volume_grop: x}");
-  auto errors = validate_backend_options(b, 0, lvm_like(), "f.yaml");
+  auto errors = validate_driver_options(b.options, lvm_like(), "f.yaml", "backends[0].options", b.line);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].to_string(),
             "f.yaml:4: backends[0].options.volume_grop: driver 'lvm' does not accept this option "
@@ -40,7 +42,7 @@ TEST(DriverOptions, OptionTheDriverDoesNotAcceptNamesFileLineAndKey) {
 
 TEST(DriverOptions, WrongTypeAndMissingRequired) {
   auto b = backend("{command_timeout_s: soon}");
-  auto errors = validate_backend_options(b, 0, lvm_like(), "f.yaml");
+  auto errors = validate_driver_options(b.options, lvm_like(), "f.yaml", "backends[0].options", b.line);
   ASSERT_EQ(errors.size(), 2u) << to_string(errors);
   EXPECT_EQ(errors[0].to_string(), "f.yaml:4: backends[0].options.command_timeout_s: expected an integer, found a string");
   EXPECT_EQ(errors[1].to_string(), "f.yaml:2: backends[0].options.volume_group: missing required option of driver 'lvm' (the VG)");

@@ -20,7 +20,8 @@ TestDriverLoad load_test_driver(const std::string& plugin_path, const std::strin
     return result;
   }
   auto& backend = config.config->backends.at(0);
-  auto errors = core::validate_backend_options(backend, 0, *load.plugin->descriptor, "test-options.yaml");
+  auto errors = core::validate_driver_options(backend.options, *load.plugin->descriptor, "test-options.yaml",
+                                             "backends[0].options", backend.line);
   if (!errors.empty()) {
     result.error = core::to_string(errors);
     return result;
