@@ -193,10 +193,14 @@ Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& 
     InFlight guard(*this);
     if (auto st = apply_fault("adopt_snapshot", call); !st) return st.error();
     std::lock_guard lock(mutex_);
-    auto snap = checked_snapshot(reference, volume_reference);
-    if (!snap) return snap.error();
-    const std::string old_name = (*snap)->name;
     const std::string new_name = "_snapshot-" + snapshot_id;
+    auto snap = checked_snapshot(reference, volume_reference);
+    if (!snap) {
+      // Idempotent: an adoption repeated after a host crash finds the object already renamed.
+      if (checked_snapshot(StringMap{{"source-name", new_name}}, volume_reference)) return StringMap{{"source-name", new_name}};
+      return snap.error();
+    }
+    const std::string old_name = (*snap)->name;
     if (auto st = inventory_.rename_snapshot(old_name, new_name); !st) return st.error();
     if (auto st = persist(); !st) {
       (void)inventory_.rename_snapshot(new_name, old_name);
@@ -257,10 +261,13 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
     InFlight guard(*this);
     if (auto st = apply_fault("adopt_volume", call); !st) return st.error();
     std::lock_guard lock(mutex_);
-    auto volume = checked_volume(reference);
-    if (!volume) return volume.error();
-    const std::string old_name = (*volume)->name;
     const std::string new_name = "volume-" + volume_id;
+    auto volume = checked_volume(reference);
+    if (!volume) {
+      if (checked_volume(StringMap{{"source-name", new_name}})) return StringMap{{"source-name", new_name}};  // idempotent
+      return volume.error();
+    }
+    const std::string old_name = (*volume)->name;
     if (auto st = inventory_.rename_volume(old_name, new_name); !st) return st.error();
     if (auto st = persist(); !st) {
       (void)inventory_.rename_volume(new_name, old_name);

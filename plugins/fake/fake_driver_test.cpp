@@ -131,6 +131,22 @@ TEST(FakeDriver, AdoptionRenamesAndVolumeRenameMovesOrigins) {
   EXPECT_EQ(again.error().code(), ErrorCode::InvalidReference);
 }
 
+TEST(FakeDriver, AdoptionRepeatedWithTheSameIdIsIdempotent) {
+  auto d = load(kInventory);
+  ASSERT_TRUE(d);
+  auto* a = (*d)->snapshot_adoption();
+  auto first = a->adopt_snapshot(test_call(), source_name("lvol0"), source_name("volume-a"), "77");
+  auto again = a->adopt_snapshot(test_call(), source_name("lvol0"), source_name("volume-a"), "77");
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(*again, source_name("_snapshot-77"));
+  auto other_id = a->adopt_snapshot(test_call(), source_name("lvol0"), source_name("volume-a"), "78");
+  EXPECT_FALSE(other_id.ok());  // a different id does not get someone else's object
+  auto v1 = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-b"), "9");
+  auto v2 = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-b"), "9");
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  EXPECT_EQ(*v2, source_name("volume-9"));
+}
+
 TEST(FakeDriver, BadReferencesAreInvalidReferences) {
   auto d = load(kInventory);
   ASSERT_TRUE(d);

@@ -57,6 +57,9 @@ class SnapshotAdoption {
   // driver's naming scheme or by recording the association — and returns the provider reference
   // that identifies it from now on (what later listings report for it). Must not copy or
   // allocate storage. Cinder: manage_existing_snapshot.
+  // Idempotent: when the object already belongs to `snapshot_id` (the host crashed after the
+  // backend changed but before it recorded the result, and now repeats the call), succeed and
+  // return the same provider reference.
   virtual Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference,
                                            const StringMap& volume_reference,
                                            const std::string& snapshot_id) noexcept = 0;
@@ -89,6 +92,7 @@ class VolumeAdoption {
   virtual Result<ManageableVolume> inspect_volume(const Call& call,
                                                   const StringMap& reference) noexcept = 0;
   // Makes the object belong to catalog volume `volume_id`; returns its provider reference.
+  // Idempotent in the same way as adopt_snapshot.
   virtual Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                          const std::string& volume_id) noexcept = 0;
 };

@@ -1,0 +1,84 @@
+// The catalog: the volumes and snapshots snapmgr manages, and the services (backends) that
+// serve them. A narrow interface so that a second implementation (PostgreSQL, letting several
+// snapmgrd hosts share one catalog and service registry) can replace the SQLite one.
+//
+// Contract: reads see only live rows (not soft-deleted). Every write is one transaction. A live
+// row's (backend, provider_reference) pair is unique per kind: inserting or updating a row onto
+// a pair that is already live fails with Fault::Conflict and changes nothing.
+// Thread-safety: all methods may be called concurrently; reads never wait for a driver.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/catalog/records.hpp"
+#include "core/service/service_error.hpp"
+
+namespace snapmgr::core {
+
+enum class ObjectKind { Volume, Snapshot };
+
+struct ServiceRow {
+  std::string host;
+  std::string backend;   // the backend's name (the service key is host@backend)
+  std::string cluster;
+  bool disabled = false;
+  std::string updated_at;  // heartbeat
+};
+
+struct RowQuery {
+  std::optional<std::string> project_id;
+  std::optional<std::string> name;       // volumes: display name
+  std::optional<std::string> volume_id;  // snapshots: parent volume
+  std::optional<std::string> backend;    // "<host>@<backend>"
+  std::vector<std::string> statuses;     // empty: any
+};
+
+// A conditional update: applied only when the row is live and (if `expected_status` is not
+// empty) its status is one of them. `updated_at` is set on every applied update.
+struct RowUpdate {
+  std::vector<std::string> expected_status;
+  std::optional<std::string> status;
+  std::optional<std::int64_t> size_gib;
+  std::optional<snapmgr::StringMap> provider_reference;
+  bool soft_delete = false;  // sets deleted, deleted_at and status "deleted"
+  bool require_no_live_snapshots = false;  // volumes: apply only when no live snapshot refers to it
+};
+
+struct ManagedReference {
+  std::string id;
+  snapmgr::StringMap provider_reference;
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  // Changes whenever a volume or snapshot row is written by this process; lets callers cache
+  // data derived from the catalog.
+  virtual std::uint64_t generation() const = 0;
+
+  virtual ServiceStatus upsert_service(const ServiceRow& row) = 0;
+  virtual ServiceStatus heartbeat(const std::string& host) = 0;
+  virtual ServiceResult<std::vector<ServiceRow>> services() = 0;
+
+  virtual ServiceStatus insert_volume(const VolumeRecord& row) = 0;
+  virtual ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) = 0;
+  virtual ServiceResult<std::vector<VolumeRecord>> find_volumes(const RowQuery& query) = 0;
+  // true when the update applied, false when no live row matched the conditions.
+  virtual ServiceResult<bool> update_volume(const std::string& id, const RowUpdate& update) = 0;
+
+  // Also fails with Conflict (and inserts nothing) unless the parent volume is live and
+  // `available` or `in-use` at that moment.
+  virtual ServiceStatus insert_snapshot(const SnapshotRecord& row) = 0;
+  virtual ServiceResult<std::optional<SnapshotRecord>> find_snapshot(const std::string& id) = 0;
+  virtual ServiceResult<std::vector<SnapshotRecord>> find_snapshots(const RowQuery& query) = 0;
+  virtual ServiceResult<bool> update_snapshot(const std::string& id, const RowUpdate& update) = 0;
+
+  // Live rows of a kind on one backend: what "already managed" is decided against.
+  virtual ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) = 0;
+};
+
+}  // namespace snapmgr::core

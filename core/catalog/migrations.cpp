@@ -1,0 +1,102 @@
+#include "core/catalog/migrations.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "core/logging/logging.hpp"
+
+namespace snapmgr::core {
+namespace {
+
+// Append only: never edit a released migration.
+const char* const kMigrations[] = {
+    // 1: services, volumes, snapshots and their metadata.
+    R"sql(
+    CREATE TABLE services (
+      host TEXT NOT NULL,
+      backend TEXT NOT NULL,
+      cluster TEXT NOT NULL DEFAULT '',
+      disabled INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (host, backend));
+    CREATE TABLE volumes (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      name TEXT,
+      description TEXT,
+      status TEXT NOT NULL,
+      size_gib INTEGER NOT NULL,
+      backend TEXT NOT NULL,
+      cluster TEXT NOT NULL DEFAULT '',
+      availability_zone TEXT NOT NULL,
+      volume_type TEXT,
+      bootable INTEGER NOT NULL DEFAULT 0,
+      provider_reference TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT,
+      deleted_at TEXT,
+      deleted INTEGER NOT NULL DEFAULT 0);
+    CREATE UNIQUE INDEX volumes_live_reference ON volumes(backend, provider_reference) WHERE deleted = 0;
+    CREATE INDEX volumes_status ON volumes(status) WHERE deleted = 0;
+    CREATE TABLE volume_metadata (
+      volume_id TEXT NOT NULL REFERENCES volumes(id),
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (volume_id, key));
+    CREATE TABLE snapshots (
+      id TEXT PRIMARY KEY,
+      volume_id TEXT NOT NULL REFERENCES volumes(id),
+      project_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      name TEXT,
+      description TEXT,
+      status TEXT NOT NULL,
+      size_gib INTEGER NOT NULL,
+      backend TEXT NOT NULL,
+      provider_reference TEXT NOT NULL,
+      progress TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT,
+      deleted_at TEXT,
+      deleted INTEGER NOT NULL DEFAULT 0);
+    CREATE UNIQUE INDEX snapshots_live_reference ON snapshots(backend, provider_reference) WHERE deleted = 0;
+    CREATE INDEX snapshots_volume ON snapshots(volume_id) WHERE deleted = 0;
+    CREATE INDEX snapshots_status ON snapshots(status) WHERE deleted = 0;
+    CREATE TABLE snapshot_metadata (
+      snapshot_id TEXT NOT NULL REFERENCES snapshots(id),
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (snapshot_id, key));
+    )sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+}  // namespace
+
+int latest_schema_version() { return kLatest; }
+
+ServiceStatus migrate(SQLite::Database& db) {
+  try {
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > kLatest) {
+      return ServiceError{Fault::Internal, "the catalog " + db.getFilename() + " has schema version " +
+                                               std::to_string(version) + ", newer than this snapmgrd knows (" +
+                                               std::to_string(kLatest) + ")"};
+    }
+    for (int next = version + 1; next <= kLatest; ++next) {
+      SQLite::Transaction tx(db);
+      db.exec(kMigrations[next - 1]);
+      db.exec("PRAGMA user_version = " + std::to_string(next));
+      tx.commit();
+      log().info("catalog {}: schema migrated to version {}", db.getFilename(), next);
+    }
+    return Done{};
+  } catch (const std::exception& e) {
+    return ServiceError{Fault::Internal, std::string("catalog migration failed: ") + e.what()};
+  }
+}
+
+}  // namespace snapmgr::core

@@ -1,0 +1,338 @@
+#include "core/catalog/sqlite_catalog.hpp"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "core/catalog/migrations.hpp"
+#include "core/catalog/reference_codec.hpp"
+#include "core/catalog/sqlite_rows.hpp"
+#include "core/catalog/timestamps.hpp"
+
+namespace snapmgr::core {
+namespace rows = sqlite_rows;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+std::unique_ptr<SQLite::Database> connect(const std::string& path) {
+  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                         SQLite::OPEN_FULLMUTEX);
+  db->setBusyTimeout(kBusyTimeoutMs);
+  db->exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+ServiceError internal(const std::string& what, const std::exception& e) {
+  return {Fault::Internal, "catalog: " + what + " failed: " + e.what()};
+}
+
+bool is_unique_violation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
+         e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+ServiceError conflict(const char* kind, const std::string& backend, const snapmgr::StringMap& reference) {
+  return {Fault::Conflict, std::string("The ") + kind + " " + to_canonical_json(reference) + " on backend " + backend +
+                               " is already managed or being adopted."};
+}
+
+}  // namespace
+
+// A reader connection borrowed from the pool for one query.
+class SqliteCatalog::ReaderLease {
+ public:
+  explicit ReaderLease(SqliteCatalog& c) : c_(c) {
+    std::unique_lock lock(c_.readers_mutex_);
+    c_.reader_free_.wait(lock, [&] { return !c_.idle_readers_.empty(); });
+    db_ = std::move(c_.idle_readers_.back());
+    c_.idle_readers_.pop_back();
+  }
+  ~ReaderLease() {
+    std::lock_guard lock(c_.readers_mutex_);
+    c_.idle_readers_.push_back(std::move(db_));
+    c_.reader_free_.notify_one();
+  }
+  SQLite::Database& db() { return *db_; }
+
+ private:
+  SqliteCatalog& c_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+SqliteCatalog::SqliteCatalog(std::string path) : path_(std::move(path)) {}
+SqliteCatalog::~SqliteCatalog() = default;
+
+ServiceResult<std::unique_ptr<SqliteCatalog>> SqliteCatalog::open(const std::string& path, int readers) {
+  try {
+    std::unique_ptr<SqliteCatalog> catalog(new SqliteCatalog(path));
+    catalog->writer_ = connect(path);
+    catalog->writer_->exec("PRAGMA journal_mode = WAL");
+    catalog->writer_->exec("PRAGMA synchronous = NORMAL");
+    if (auto st = migrate(*catalog->writer_); !st) return st.error();
+    for (int i = 0; i < readers; ++i) catalog->idle_readers_.push_back(connect(path));
+    return catalog;
+  } catch (const std::exception& e) {
+    return ServiceError{Fault::Internal, "cannot open the catalog " + path + ": " + e.what()};
+  }
+}
+
+ServiceStatus SqliteCatalog::upsert_service(const ServiceRow& row) {
+  try {
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Statement q(*writer_,
+                        "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host, backend) DO UPDATE SET "
+                        "cluster = excluded.cluster, disabled = excluded.disabled, updated_at = excluded.updated_at");
+    const auto now = now_timestamp();
+    q.bind(1, row.host);
+    q.bind(2, row.backend);
+    q.bind(3, row.cluster);
+    q.bind(4, row.disabled ? 1 : 0);
+    q.bind(5, now);
+    q.bind(6, now);
+    q.exec();
+    return Done{};
+  } catch (const std::exception& e) {
+    return internal("registering service " + row.host + "@" + row.backend, e);
+  }
+}
+
+ServiceStatus SqliteCatalog::heartbeat(const std::string& host) {
+  try {
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Statement q(*writer_, "UPDATE services SET updated_at = ? WHERE host = ?");
+    q.bind(1, now_timestamp());
+    q.bind(2, host);
+    q.exec();
+    return Done{};
+  } catch (const std::exception& e) {
+    return internal("heartbeat", e);
+  }
+}
+
+ServiceResult<std::vector<ServiceRow>> SqliteCatalog::services() {
+  try {
+    ReaderLease lease(*this);
+    SQLite::Statement q(lease.db(), "SELECT host, backend, cluster, disabled, updated_at FROM services ORDER BY host, backend");
+    std::vector<ServiceRow> out;
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt() != 0, q.getColumn(4).getString()});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return internal("listing services", e);
+  }
+}
+
+ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
+  try {
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Transaction tx(*writer_);
+    SQLite::Statement q(*writer_, std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+    q.bind(1, v.id);
+    q.bind(2, v.project_id);
+    q.bind(3, v.user_id);
+    rows::bind_optional(q, 4, v.name);
+    rows::bind_optional(q, 5, v.description);
+    q.bind(6, v.status);
+    q.bind(7, static_cast<int64_t>(v.size_gib));
+    q.bind(8, v.backend);
+    q.bind(9, v.cluster);
+    q.bind(10, v.availability_zone);
+    rows::bind_optional(q, 11, v.volume_type);
+    q.bind(12, v.bootable ? 1 : 0);
+    q.bind(13, to_canonical_json(v.provider_reference));
+    q.bind(14, v.created_at);
+    rows::bind_optional(q, 15, v.updated_at);
+    q.exec();
+    rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
+    tx.commit();
+    ++generation_;
+    return Done{};
+  } catch (const SQLite::Exception& e) {
+    if (is_unique_violation(e)) return conflict("volume", v.backend, v.provider_reference);
+    return internal("inserting volume " + v.id, e);
+  } catch (const std::exception& e) {
+    return internal("inserting volume " + v.id, e);
+  }
+}
+
+ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
+  try {
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Transaction tx(*writer_);
+    SQLite::Statement parent(*writer_, "SELECT status FROM volumes WHERE id = ? AND deleted = 0");
+    parent.bind(1, s.volume_id);
+    if (!parent.executeStep() || (parent.getColumn(0).getString() != "available" && parent.getColumn(0).getString() != "in-use")) {
+      return ServiceError{Fault::Conflict, "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
+    }
+    SQLite::Statement q(*writer_, std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+    q.bind(1, s.id);
+    q.bind(2, s.volume_id);
+    q.bind(3, s.project_id);
+    q.bind(4, s.user_id);
+    rows::bind_optional(q, 5, s.name);
+    rows::bind_optional(q, 6, s.description);
+    q.bind(7, s.status);
+    q.bind(8, static_cast<int64_t>(s.size_gib));
+    q.bind(9, s.backend);
+    q.bind(10, to_canonical_json(s.provider_reference));
+    q.bind(11, s.progress);
+    q.bind(12, s.created_at);
+    rows::bind_optional(q, 13, s.updated_at);
+    q.exec();
+    rows::write_metadata(*writer_, "snapshot_metadata", "snapshot_id", s.id, s.metadata);
+    tx.commit();
+    ++generation_;
+    return Done{};
+  } catch (const SQLite::Exception& e) {
+    if (is_unique_violation(e)) return conflict("snapshot", s.backend, s.provider_reference);
+    return internal("inserting snapshot " + s.id, e);
+  } catch (const std::exception& e) {
+    return internal("inserting snapshot " + s.id, e);
+  }
+}
+
+ServiceResult<std::optional<VolumeRecord>> SqliteCatalog::find_volume(const std::string& id) {
+  try {
+    ReaderLease lease(*this);
+    SQLite::Statement q(lease.db(), std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes WHERE id = ? AND deleted = 0");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::optional<VolumeRecord>{};
+    VolumeRecord v = rows::read_volume(q);
+    v.metadata = rows::read_metadata(lease.db(), "volume_metadata", "volume_id", v.id);
+    return std::optional<VolumeRecord>(std::move(v));
+  } catch (const std::exception& e) {
+    return internal("reading volume " + id, e);
+  }
+}
+
+ServiceResult<std::optional<SnapshotRecord>> SqliteCatalog::find_snapshot(const std::string& id) {
+  try {
+    ReaderLease lease(*this);
+    SQLite::Statement q(lease.db(), std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots WHERE id = ? AND deleted = 0");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::optional<SnapshotRecord>{};
+    SnapshotRecord s = rows::read_snapshot(q);
+    s.metadata = rows::read_metadata(lease.db(), "snapshot_metadata", "snapshot_id", s.id);
+    return std::optional<SnapshotRecord>(std::move(s));
+  } catch (const std::exception& e) {
+    return internal("reading snapshot " + id, e);
+  }
+}
+
+ServiceResult<std::vector<VolumeRecord>> SqliteCatalog::find_volumes(const RowQuery& query) {
+  try {
+    ReaderLease lease(*this);
+    std::vector<std::string> params;
+    std::string sql = std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes" +
+                      rows::where_clause(query, ObjectKind::Volume, params) + " ORDER BY created_at DESC, id";
+    SQLite::Statement q(lease.db(), sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+    std::vector<VolumeRecord> out;
+    while (q.executeStep()) out.push_back(rows::read_volume(q));
+    for (auto& v : out) v.metadata = rows::read_metadata(lease.db(), "volume_metadata", "volume_id", v.id);
+    return out;
+  } catch (const std::exception& e) {
+    return internal("listing volumes", e);
+  }
+}
+
+ServiceResult<std::vector<SnapshotRecord>> SqliteCatalog::find_snapshots(const RowQuery& query) {
+  try {
+    ReaderLease lease(*this);
+    std::vector<std::string> params;
+    std::string sql = std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots" +
+                      rows::where_clause(query, ObjectKind::Snapshot, params) + " ORDER BY created_at DESC, id";
+    SQLite::Statement q(lease.db(), sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+    std::vector<SnapshotRecord> out;
+    while (q.executeStep()) out.push_back(rows::read_snapshot(q));
+    for (auto& s : out) s.metadata = rows::read_metadata(lease.db(), "snapshot_metadata", "snapshot_id", s.id);
+    return out;
+  } catch (const std::exception& e) {
+    return internal("listing snapshots", e);
+  }
+}
+
+ServiceResult<bool> SqliteCatalog::update_volume(const std::string& id, const RowUpdate& update) {
+  return update_row("volumes", id, update);
+}
+
+ServiceResult<bool> SqliteCatalog::update_snapshot(const std::string& id, const RowUpdate& update) {
+  return update_row("snapshots", id, update);
+}
+
+ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::string& id, const RowUpdate& update) {
+  const bool snapshots = std::string_view(table) == "snapshots";
+  try {
+    std::string sql = std::string("UPDATE ") + table + " SET updated_at = ?";
+    std::vector<std::string> params{now_timestamp()};
+    if (update.soft_delete) {
+      sql += ", deleted = 1, deleted_at = ?, status = 'deleted'";
+      params.push_back(params[0]);
+    } else if (update.status) {
+      sql += ", status = ?";
+      params.push_back(*update.status);
+    }
+    if (update.size_gib) {
+      sql += ", size_gib = ?";
+      params.push_back(std::to_string(*update.size_gib));
+    }
+    if (update.provider_reference) {
+      sql += ", provider_reference = ?";
+      params.push_back(to_canonical_json(*update.provider_reference));
+    }
+    sql += " WHERE id = ? AND deleted = 0";
+    params.push_back(id);
+    if (update.require_no_live_snapshots && !snapshots) {
+      sql += " AND NOT EXISTS (SELECT 1 FROM snapshots WHERE snapshots.volume_id = volumes.id AND snapshots.deleted = 0)";
+    }
+    if (!update.expected_status.empty()) {
+      sql += " AND status IN (";
+      for (std::size_t i = 0; i < update.expected_status.size(); ++i) {
+        sql += i ? ", ?" : "?";
+        params.push_back(update.expected_status[i]);
+      }
+      sql += ")";
+    }
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Statement q(*writer_, sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+    bool applied = q.exec() > 0;
+    if (applied) ++generation_;
+    return applied;
+  } catch (const SQLite::Exception& e) {
+    if (is_unique_violation(e) && update.provider_reference) {
+      return conflict(snapshots ? "snapshot" : "volume", "its backend", *update.provider_reference);
+    }
+    return internal(std::string("updating ") + (snapshots ? "snapshot " : "volume ") + id, e);
+  } catch (const std::exception& e) {
+    return internal(std::string("updating ") + (snapshots ? "snapshot " : "volume ") + id, e);
+  }
+}
+
+ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(ObjectKind kind, const std::string& backend) {
+  try {
+    ReaderLease lease(*this);
+    SQLite::Statement q(lease.db(), std::string("SELECT id, provider_reference FROM ") +
+                                        (kind == ObjectKind::Volume ? "volumes" : "snapshots") +
+                                        " WHERE deleted = 0 AND backend = ?");
+    q.bind(1, backend);
+    std::vector<ManagedReference> out;
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getString(), from_json_object(q.getColumn(1).getString()).value_or(snapmgr::StringMap{})});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return internal("reading managed references of " + backend, e);
+  }
+}
+
+}  // namespace snapmgr::core

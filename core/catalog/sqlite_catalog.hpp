@@ -1,0 +1,60 @@
+// The SQLite catalog: one file (`<state_dir>/catalog.sqlite`), WAL journal, schema migrations
+// applied when opened, foreign keys on. Writes go through one writer connection, serialised in
+// process and each in a transaction; reads use a small pool of connections, so with WAL a read
+// never waits for a write.
+//
+// Ownership/thread-safety: owns its connections; every method may run concurrently.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "core/catalog/catalog.hpp"
+
+namespace snapmgr::core {
+
+class SqliteCatalog final : public Catalog {
+ public:
+  // Creates or opens the file and migrates it. Internal error when that fails.
+  static ServiceResult<std::unique_ptr<SqliteCatalog>> open(const std::string& path, int readers = 4);
+  ~SqliteCatalog() override;
+
+  std::uint64_t generation() const override { return generation_.load(); }
+
+  ServiceStatus upsert_service(const ServiceRow& row) override;
+  ServiceStatus heartbeat(const std::string& host) override;
+  ServiceResult<std::vector<ServiceRow>> services() override;
+
+  ServiceStatus insert_volume(const VolumeRecord& row) override;
+  ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) override;
+  ServiceResult<std::vector<VolumeRecord>> find_volumes(const RowQuery& query) override;
+  ServiceResult<bool> update_volume(const std::string& id, const RowUpdate& update) override;
+
+  ServiceStatus insert_snapshot(const SnapshotRecord& row) override;
+  ServiceResult<std::optional<SnapshotRecord>> find_snapshot(const std::string& id) override;
+  ServiceResult<std::vector<SnapshotRecord>> find_snapshots(const RowQuery& query) override;
+  ServiceResult<bool> update_snapshot(const std::string& id, const RowUpdate& update) override;
+
+  ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) override;
+
+ private:
+  class ReaderLease;
+  explicit SqliteCatalog(std::string path);
+  ServiceResult<bool> update_row(const char* table, const std::string& id, const RowUpdate& update);
+
+  std::string path_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<SQLite::Database> writer_;
+  std::mutex readers_mutex_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace snapmgr::core

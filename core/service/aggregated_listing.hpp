@@ -1,0 +1,90 @@
+// A backend's manageable objects as the API lists them: the driver's raw records aggregated
+// once — size rounded up to whole GiB, `safe_to_manage`/`reason_not_safe`/`cinder_id` decided in
+// product.md §3's order (already managed, then in use, then the driver's reason, else safe) —
+// then sorted and paged per request with Cinder's paginate_entries_list semantics
+// (cinder-behaviour.md §4.3):
+//   - sort keys `reference` (compared by the smallest of its values) and `size`, each asc or
+//     desc, ties falling through to the next key and finally to the driver's order (stable);
+//   - the marker is a JSON reference compared with the whole reference; the page starts after
+//     the first entry (in sorted order) equal to it; offset applies after the marker;
+//   - errors: "marker <m> can not be analysed, please use json like format" and
+//     "marker not found: <m>" (m as the caller sent it: no Python repr, no traceback).
+//
+// A sorted order is computed once per sort specification and shared by every request that pages
+// through the same listing. Immutable apart from that memo; thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/service/listing_types.hpp"
+#include "core/service/managed_index.hpp"
+#include "core/service/service_error.hpp"
+#include "snapmgr/records.hpp"
+
+namespace snapmgr::core {
+
+template <class Record>
+struct ListingTraits;
+
+template <>
+struct ListingTraits<snapmgr::ManageableSnapshot> {
+  using Entry = SnapshotListingEntry;
+  static constexpr ObjectKind kKind = ObjectKind::Snapshot;
+  static constexpr const char* kInUse = "snapshot in use";
+};
+
+template <>
+struct ListingTraits<snapmgr::ManageableVolume> {
+  using Entry = VolumeListingEntry;
+  static constexpr ObjectKind kKind = ObjectKind::Volume;
+  static constexpr const char* kInUse = "volume in use";
+};
+
+// Whole GiB, rounded up (Cinder rounds manageable sizes up).
+constexpr std::int64_t round_up_to_gib(std::uint64_t bytes) {
+  return static_cast<std::int64_t>((bytes >> 30) + ((bytes & ((1ULL << 30) - 1)) != 0));
+}
+
+template <class Record>
+class AggregatedListing {
+ public:
+  using Entry = typename ListingTraits<Record>::Entry;
+
+  // Takes the driver's records and aggregates them against what the catalog manages.
+  AggregatedListing(std::vector<Record> records, std::shared_ptr<const ManagedIndex> managed);
+  // The concatenation of several backends' listings (a cluster), in the given order.
+  explicit AggregatedListing(std::vector<std::shared_ptr<const AggregatedListing>> parts);
+
+  ServiceResult<std::vector<Entry>> page(const ListingQuery& query) const;
+  std::size_t size() const { return items_.size(); }
+
+ private:
+  struct Item {
+    const Record* record;
+    std::int64_t size_gib;
+    const std::string* sort_reference;  // the smallest value of the reference
+    const std::string* reason;          // null when safe to manage
+    const std::string* cinder_id;       // null when not managed
+  };
+  using Order = std::vector<std::uint32_t>;
+
+  std::shared_ptr<const Order> sorted(const std::vector<SortKey>& keys) const;
+  Entry to_entry(const Item& item) const;
+
+  std::vector<Record> records_;
+  std::shared_ptr<const ManagedIndex> managed_;
+  std::vector<std::shared_ptr<const AggregatedListing>> parts_;
+  std::vector<Item> items_;
+  mutable std::mutex sorted_mutex_;
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const Order>>> sorted_;
+};
+
+using SnapshotListing = AggregatedListing<snapmgr::ManageableSnapshot>;
+using VolumeListing = AggregatedListing<snapmgr::ManageableVolume>;
+
+}  // namespace snapmgr::core

@@ -1,0 +1,121 @@
+#include "core/service/listing_coordinator.hpp"
+
+#include <condition_variable>
+#include <optional>
+
+#include "core/service/driver_call.hpp"
+#include "core/service/driver_errors.hpp"
+
+namespace snapmgr::core {
+
+template <class Record>
+struct ListingCoordinator::Flight {
+  using Outcome = ServiceResult<std::shared_ptr<const AggregatedListing<Record>>>;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  std::uint64_t tickets = 0;       // requests seen so far
+  bool running = false;
+  std::uint64_t done_covers = 0;   // the last completed fetch serves tickets up to this one
+  std::optional<Outcome> done;
+};
+
+ListingCoordinator::ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout)
+    : catalog_(catalog), call_timeout_(call_timeout) {}
+ListingCoordinator::~ListingCoordinator() = default;
+
+template <class Record>
+ListingCoordinator::Flight<Record>& ListingCoordinator::flight_for(const Backend& backend) {
+  std::lock_guard lock(mutex_);
+  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>) {
+    auto& slot = snapshot_flights_[backend.key];
+    if (!slot) slot = std::make_unique<Flight<Record>>();
+    return *slot;
+  } else {
+    auto& slot = volume_flights_[backend.key];
+    if (!slot) slot = std::make_unique<Flight<Record>>();
+    return *slot;
+  }
+}
+
+ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(ObjectKind kind, const std::string& backend) {
+  const auto key = std::make_pair(static_cast<int>(kind), backend);
+  const std::uint64_t generation = catalog_.generation();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = managed_cache_.find(key);
+    if (it != managed_cache_.end() && it->second.generation == generation) return it->second.index;
+  }
+  auto rows = catalog_.live_references(kind, backend);
+  if (!rows.ok()) return rows.error();
+  auto index = std::make_shared<const ManagedIndex>(kind, *rows);
+  std::lock_guard lock(mutex_);
+  managed_cache_[key] = CachedIndex{generation, index};
+  return std::shared_ptr<const ManagedIndex>(index);
+}
+
+template <class Record>
+ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinator::fetch(const Backend& backend,
+                                                                                          const std::string& request_id) {
+  constexpr bool kSnapshots = std::is_same_v<Record, snapmgr::ManageableSnapshot>;
+  const std::string what = std::string(kSnapshots ? "listing snapshots" : "listing volumes") + " on " + backend.key;
+  auto index = managed(ListingTraits<Record>::kKind, backend.key);
+  if (!index.ok()) return index.error();
+  const snapmgr::Call call = call_within(call_timeout_, request_id);
+  snapmgr::Result<std::vector<Record>> records = snapmgr::Error::not_supported("");
+  if constexpr (kSnapshots) {
+    auto* discovery = backend.snapshot_discovery();
+    records = call_with_deadline(call, what, [discovery](const snapmgr::Call& c) { return discovery->list_snapshots(c); });
+  } else {
+    auto* discovery = backend.volume_discovery();
+    records = call_with_deadline(call, what, [discovery](const snapmgr::Call& c) { return discovery->list_volumes(c); });
+  }
+  if (!records.ok()) return driver_fault(records.error(), what);
+  return std::shared_ptr<const AggregatedListing<Record>>(
+      std::make_shared<AggregatedListing<Record>>(std::move(records).value(), *index));
+}
+
+template <class Record>
+ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinator::join(
+    Flight<Record>& f, const Backend& backend, const std::string& request_id) {
+  const auto deadline = std::chrono::steady_clock::now() + call_timeout_ + kDeadlineGrace;
+  std::unique_lock lock(f.mutex);
+  const std::uint64_t ticket = ++f.tickets;
+  for (;;) {
+    if (f.done && f.done_covers >= ticket) return *f.done;
+    if (!f.running) {
+      f.running = true;
+      const std::uint64_t covers = f.tickets;  // every request seen so far arrived before this fetch
+      lock.unlock();
+      auto outcome = fetch<Record>(backend, request_id);
+      lock.lock();
+      f.done = outcome;
+      f.done_covers = covers;
+      f.running = false;
+      f.done_cv.notify_all();
+      return outcome;
+    }
+    if (f.done_cv.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return ServiceError{Fault::Timeout, "listing on " + backend.key + " did not complete before its deadline"};
+    }
+  }
+}
+
+ServiceResult<std::shared_ptr<const SnapshotListing>> ListingCoordinator::snapshots(const Backend& backend,
+                                                                                    const std::string& request_id) {
+  if (!backend.snapshot_discovery()) {
+    return ServiceError{Fault::NotImplemented, "Backend " + backend.key + " (driver " + backend.driver_name +
+                                                   ") does not support listing manageable snapshots."};
+  }
+  return join(flight_for<snapmgr::ManageableSnapshot>(backend), backend, request_id);
+}
+
+ServiceResult<std::shared_ptr<const VolumeListing>> ListingCoordinator::volumes(const Backend& backend,
+                                                                                const std::string& request_id) {
+  if (!backend.volume_discovery()) {
+    return ServiceError{Fault::NotImplemented, "Backend " + backend.key + " (driver " + backend.driver_name +
+                                                   ") does not support listing manageable volumes."};
+  }
+  return join(flight_for<snapmgr::ManageableVolume>(backend), backend, request_id);
+}
+
+}  // namespace snapmgr::core

@@ -1,0 +1,58 @@
+// Fetches backends' listings for the listing API: one driver call per backend and kind at a
+// time, shared by every request that arrived before that call started (single flight). A
+// request never receives a listing fetched before it arrived — it waits for the next call — so
+// answers stay as fresh as calling the driver per request, while a burst of N concurrent
+// requests costs one driver call instead of N. The aggregation against the catalog (which is
+// read at fetch time, after the request arrived) is done once per fetch and shared too.
+//
+// Thread-safety: all methods may run concurrently. A waiting request gives up at its deadline.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/backends/backend_registry.hpp"
+#include "core/catalog/catalog.hpp"
+#include "core/service/aggregated_listing.hpp"
+#include "core/service/service_error.hpp"
+
+namespace snapmgr::core {
+
+class ListingCoordinator {
+ public:
+  ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout);
+  ~ListingCoordinator();
+
+  // NotImplemented when the backend's driver cannot list that kind; driver faults otherwise.
+  ServiceResult<std::shared_ptr<const SnapshotListing>> snapshots(const Backend& backend, const std::string& request_id);
+  ServiceResult<std::shared_ptr<const VolumeListing>> volumes(const Backend& backend, const std::string& request_id);
+
+ private:
+  template <class Record>
+  struct Flight;
+  template <class Record>
+  ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> join(Flight<Record>& flight, const Backend& backend,
+                                                                       const std::string& request_id);
+  template <class Record>
+  ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> fetch(const Backend& backend,
+                                                                        const std::string& request_id);
+  template <class Record>
+  Flight<Record>& flight_for(const Backend& backend);
+  ServiceResult<std::shared_ptr<const ManagedIndex>> managed(ObjectKind kind, const std::string& backend);
+
+  Catalog& catalog_;
+  std::chrono::seconds call_timeout_;
+  std::mutex mutex_;  // guards the maps below (not the flights' contents)
+  std::map<std::string, std::unique_ptr<Flight<snapmgr::ManageableSnapshot>>> snapshot_flights_;
+  std::map<std::string, std::unique_ptr<Flight<snapmgr::ManageableVolume>>> volume_flights_;
+  struct CachedIndex {
+    std::uint64_t generation;
+    std::shared_ptr<const ManagedIndex> index;
+  };
+  std::map<std::pair<int, std::string>, CachedIndex> managed_cache_;
+};
+
+}  // namespace snapmgr::core
