@@ -1,0 +1,186 @@
+// NfsDriver's inspection, adoption and release (nfs_driver.hpp; the recording itself is
+// adoption_records.hpp).
+#include "adoption_records.hpp"
+#include "file_names.hpp"
+#include "nfs_driver.hpp"
+
+namespace snapmgr::nfs {
+namespace {
+
+Error internal(const std::string& what, const std::exception& e) {
+  return Error::backend("nfs: " + what + " failed: " + e.what());
+}
+
+}  // namespace
+
+Result<ListedFile> NfsDriver::checked_snapshot(const Call& call, std::size_t share, const std::string& name,
+                                               const StringMap& volume_reference) {
+  const std::string& share_name = share_names_[share];
+  const std::string shown = "'" + name + "' on share '" + share_name + "'";
+  auto volume = parse_file_reference(volume_reference, share_names_, "volume reference");
+  if (!volume) return volume.error();
+  if (volume->share && *volume->share != share) {
+    return Error::invalid_reference("snapshot " + shown + " cannot belong to volume " + describe(volume_reference) +
+                                    ", which is on share '" + share_names_[*volume->share] + "'");
+  }
+  auto file = describe_file(*shares_[share]->access, call, naming_, name);
+  if (!file) return file.error();
+  if (!*file) return Error::invalid_reference("share '" + share_name + "' has no image file '" + name + "'");
+  ListedFile& found = **file;
+  switch (found.analysis.role) {
+    case FileRole::Volume:
+      return Error::invalid_reference(shown + " is a volume, not a snapshot");
+    case FileRole::Other:
+      return Error::invalid_reference(shown + " is not a snapshot (a qcow2 image whose backing file is in the share)");
+    case FileRole::Snapshot:
+      break;
+  }
+  if (found.analysis.problem) {
+    return Error::invalid_reference("snapshot " + shown + " cannot be adopted: " + *found.analysis.problem);
+  }
+  if (*found.analysis.base != volume->name) {
+    return Error::invalid_reference("snapshot " + shown + " is a snapshot of volume '" + *found.analysis.base +
+                                    "', not of " + describe(volume_reference));
+  }
+  return std::move(found);
+}
+
+Result<ListedFile> NfsDriver::checked_volume(const Call& call, std::size_t share, const std::string& name) {
+  const std::string shown = "'" + name + "' on share '" + share_names_[share] + "'";
+  auto file = describe_file(*shares_[share]->access, call, naming_, name);
+  if (!file) return file.error();
+  if (!*file) return Error::invalid_reference("share '" + share_names_[share] + "' has no image file '" + name + "'");
+  ListedFile& found = **file;
+  switch (found.analysis.role) {
+    case FileRole::Snapshot:
+      return Error::invalid_reference(shown + " is a snapshot (a qcow2 overlay), not a volume");
+    case FileRole::Other:
+      return Error::invalid_reference(shown + " is not a volume file (" + naming_.volume_pattern() +
+                                      ", raw or qcow2 without backing file)");
+    case FileRole::Volume:
+      break;
+  }
+  if (found.analysis.problem) {
+    return Error::invalid_reference("volume " + shown + " cannot be adopted: " + *found.analysis.problem);
+  }
+  return std::move(found);
+}
+
+Result<ManageableSnapshot> NfsDriver::inspect_snapshot(const Call& call, const StringMap& reference,
+                                                       const StringMap& volume_reference) noexcept {
+  try {
+    auto parsed = parse_file_reference(reference, share_names_, "snapshot reference");
+    if (!parsed) return parsed.error();
+    auto share = locate(call, *parsed, reference, "snapshot reference");
+    if (!share) return share.error();
+    auto held = lock(*share, call);
+    if (!held) return held.error();
+    auto file = checked_snapshot(call, *share, parsed->name, volume_reference);
+    if (!file) return file.error();
+    return to_snapshot(*share, *file);
+  } catch (const std::exception& e) {
+    return internal("inspecting a snapshot", e);
+  }
+}
+
+Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& reference,
+                                            const StringMap& volume_reference, const std::string& snapshot_id) noexcept {
+  try {
+    if (auto st = check_record_id(snapshot_id, "snapshot"); !st) return st.error();
+    auto parsed = parse_file_reference(reference, share_names_, "snapshot reference");
+    if (!parsed) return parsed.error();
+    auto share = locate(call, *parsed, reference, "snapshot reference");
+    if (!share) return share.error();
+    auto held = lock(*share, call);
+    if (!held) return held.error();
+    auto file = checked_snapshot(call, *share, parsed->name, volume_reference);
+    if (!file) return file.error();
+    if (auto st = record_adoption(*shares_[*share]->access, call, naming_, *file->analysis.base, file->name,
+                                  snapshot_id, "snapshot");
+        !st) {
+      return st.error();
+    }
+    logger_.info("nfs: adopted snapshot '" + file->name + "' on share '" + share_names_[*share] + "' as " +
+                 snapshot_id + " (recorded in " + NamingScheme::info_file_for(*file->analysis.base) + ")");
+    return make_file_reference(share_names_, *share, file->name);
+  } catch (const std::exception& e) {
+    return internal("adopting a snapshot", e);
+  }
+}
+
+Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_reference,
+                                   const std::string& snapshot_id) noexcept {
+  try {
+    auto parsed = parse_file_reference(provider_reference, share_names_, "snapshot reference");
+    if (!parsed) return parsed.error();
+    auto share = locate(call, *parsed, provider_reference, "snapshot reference");
+    if (!share) return share.error();
+    auto held = lock(*share, call);
+    if (!held) return held.error();
+    ShareAccess& access = *shares_[*share]->access;
+    auto file = describe_file(access, call, naming_, parsed->name);
+    if (!file) return file.error();
+    // The info file of the overlay's volume; for a file that is broken or gone (deleted behind
+    // our back), the volume its Cinder-style name points to, so its record is still removed.
+    std::optional<std::string> volume;
+    if (*file && (*file)->analysis.base) volume = (*file)->analysis.base;
+    if (!volume) volume = naming_.cinder_overlay_volume(parsed->name);
+    if (!volume && !*file) {
+      return Error::invalid_reference("share '" + share_names_[*share] + "' has no image file '" + parsed->name + "'");
+    }
+    if (!volume) {
+      logger_.warn("nfs: released snapshot " + snapshot_id + ": '" + parsed->name + "' on share '" +
+                   share_names_[*share] + "' belongs to no volume; no info file to update");
+      return Status::success();
+    }
+    std::string note;
+    if (auto st = forget_adoption(access, call, *volume, parsed->name, snapshot_id, note); !st) return st;
+    if (!note.empty()) logger_.warn("nfs: released snapshot " + snapshot_id + ": " + note);
+    else logger_.info("nfs: released snapshot " + snapshot_id + " ('" + parsed->name + "' on share '" +
+                      share_names_[*share] + "'); the file is left as it is");
+    return Status::success();
+  } catch (const std::exception& e) {
+    return internal("releasing a snapshot", e);
+  }
+}
+
+Result<ManageableVolume> NfsDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
+  try {
+    auto parsed = parse_file_reference(reference, share_names_, "volume reference");
+    if (!parsed) return parsed.error();
+    auto share = locate(call, *parsed, reference, "volume reference");
+    if (!share) return share.error();
+    auto held = lock(*share, call);
+    if (!held) return held.error();
+    auto file = checked_volume(call, *share, parsed->name);
+    if (!file) return file.error();
+    return to_volume(*share, *file);
+  } catch (const std::exception& e) {
+    return internal("inspecting a volume", e);
+  }
+}
+
+Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& reference,
+                                          const std::string& volume_id) noexcept {
+  try {
+    if (auto st = check_record_id(volume_id, "volume"); !st) return st.error();
+    auto parsed = parse_file_reference(reference, share_names_, "volume reference");
+    if (!parsed) return parsed.error();
+    auto share = locate(call, *parsed, reference, "volume reference");
+    if (!share) return share.error();
+    auto held = lock(*share, call);
+    if (!held) return held.error();
+    auto file = checked_volume(call, *share, parsed->name);
+    if (!file) return file.error();
+    if (auto st = record_adoption(*shares_[*share]->access, call, naming_, file->name, file->name, volume_id, "volume");
+        !st) {
+      return st.error();
+    }
+    logger_.info("nfs: adopted volume '" + file->name + "' on share '" + share_names_[*share] + "' as " + volume_id);
+    return make_file_reference(share_names_, *share, file->name);
+  } catch (const std::exception& e) {
+    return internal("adopting a volume", e);
+  }
+}
+
+}  // namespace snapmgr::nfs
