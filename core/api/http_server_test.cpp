@@ -1,0 +1,235 @@
+// The HTTP server with a plain handler: threads, limits, timeouts, request ids, shutdown.
+#include "core/api/http_server.hpp"
+
+#include <future>
+#include <regex>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "core/logging/logging.hpp"
+
+namespace snapmgr::core::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// A blocking client connection.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : socket_(io_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+
+  HttpResponse request(http::verb method, const std::string& target, std::string body = {},
+                       std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpRequest req{method, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    for (auto& [k, v] : headers) req.set(k, v);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    http::write(socket_, req);
+    return read();
+  }
+
+  HttpResponse read() {
+    HttpResponse res;
+    http::read(socket_, buffer_, res);
+    return res;
+  }
+
+  void send_raw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+
+  // True when the server closed the connection (read returns EOF/reset) without sending more.
+  bool closed_by_server() {
+    char c;
+    boost::system::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(&c, 1), ec);
+    return n == 0 && ec;
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  boost::beast::flat_buffer buffer_;
+};
+
+HttpResponse echo(const HttpRequest& req, const std::string& request_id) {
+  HttpResponse res = json_response(200, {{"target", std::string(req.target())},
+                                         {"logged_id", current_request_id()},
+                                         {"body_size", req.body().size()}});
+  res.keep_alive(req.keep_alive());
+  finish_response(res, request_id, kMinVersion);
+  return res;
+}
+
+HttpServerOptions test_options() {
+  HttpServerOptions o;
+  o.port = 0;
+  o.io_threads = 1;
+  o.worker_threads = 2;
+  o.body_limit = 1024;
+  o.header_limit = 2048;
+  o.header_timeout = 500ms;
+  o.body_timeout = 500ms;
+  o.drain_timeout = 10s;
+  return o;
+}
+
+TEST(HttpServer, ListensOnAFreePortAndKeepsConnectionsAlive) {
+  HttpServer server(test_options(), echo);
+  auto port = server.start();
+  ASSERT_TRUE(port.ok()) << port.error();
+  EXPECT_NE(*port, 0);
+  EXPECT_EQ(server.port(), *port);
+  Client c(*port);
+  auto first = c.request(http::verb::get, "/a?x=1");
+  auto second = c.request(http::verb::get, "/b");  // same connection
+  EXPECT_EQ(first.result_int(), 200);
+  EXPECT_EQ(boost::json::parse(second.body()).at("target").as_string(), "/b");
+  std::string id1(first["x-openstack-request-id"]);
+  std::string id2(second["x-openstack-request-id"]);
+  EXPECT_TRUE(std::regex_match(id1, std::regex("req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << id1;
+  EXPECT_NE(id1, id2);
+  // The handler ran inside the request's RequestIdScope.
+  EXPECT_EQ(boost::json::parse(first.body()).at("logged_id").as_string(), id1);
+}
+
+TEST(HttpServer, SecondServerOnTheSamePortFailsWithAClearMessage) {
+  HttpServer first(test_options(), echo);
+  auto port = first.start();
+  ASSERT_TRUE(port.ok());
+  auto options = test_options();
+  options.port = *port;
+  HttpServer second(options, echo);
+  auto r = second.start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("cannot listen on 127.0.0.1:" + std::to_string(*port)), std::string::npos) << r.error();
+}
+
+TEST(HttpServer, OversizeBodyIs413OverLimit) {
+  HttpServer server(test_options(), echo);
+  auto port = *server.start();
+  Client c(port);
+  auto res = c.request(http::verb::post, "/x", std::string(1025, 'a'), {{"Content-Type", "application/json"}});
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(res["Retry-After"], "0");
+  auto body = boost::json::parse(res.body());
+  EXPECT_EQ(body.at("overLimit").at("code").as_int64(), 413);
+  EXPECT_EQ(body.at("overLimit").at("retryAfter").as_string(), "0");
+  EXPECT_FALSE(res["x-openstack-request-id"].empty());
+  // A body of exactly the limit is served.
+  Client ok(port);
+  EXPECT_EQ(ok.request(http::verb::post, "/x", std::string(1024, 'a')).result_int(), 200);
+}
+
+TEST(HttpServer, ChunkedOversizeBodyIs413) {
+  HttpServer server(test_options(), echo);
+  Client c(*server.start());
+  std::string chunk(800, 'b');
+  c.send_raw("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" + chunk +
+             "\r\n0\r\n\r\n");
+  EXPECT_EQ(c.read().result_int(), 413);
+}
+
+TEST(HttpServer, HugeHeaderIs431AndGarbageIs400) {
+  HttpServer server(test_options(), echo);
+  auto port = *server.start();
+  Client big(port);
+  auto res = big.request(http::verb::get, "/x", {}, {{"X-Big", std::string(4000, 'h')}});
+  EXPECT_EQ(res.result_int(), 431);
+  EXPECT_TRUE(boost::json::parse(res.body()).as_object().contains("computeFault"));
+  Client garbage(port);
+  garbage.send_raw("\x16\x03\x01 this is not HTTP\r\n\r\n");
+  auto bad = garbage.read();
+  EXPECT_EQ(bad.result_int(), 400);
+  EXPECT_EQ(boost::json::parse(bad.body()).at("badRequest").at("code").as_int64(), 400);
+  EXPECT_TRUE(garbage.closed_by_server());
+}
+
+TEST(HttpServer, SlowHeadersAreCutOffWhileOthersAreServed) {
+  HttpServer server(test_options(), echo);
+  auto port = *server.start();
+  Client slow(port);
+  slow.send_raw("GET /slow HTTP/1.1\r\nHost: h\r\nX-Drip: ");
+  Client fast(port);
+  EXPECT_EQ(fast.request(http::verb::get, "/fast").result_int(), 200);
+  // The header never completes: the server drops the connection after header_timeout.
+  EXPECT_TRUE(slow.closed_by_server());
+}
+
+TEST(HttpServer, HandlersRunOffTheIoThreads) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  HttpServer server(test_options(), [&](const HttpRequest& req, const std::string& id) {
+    if (req.target() == "/block") {
+      entered.set_value();
+      released.wait();
+    }
+    return echo(req, id);
+  });
+  auto port = *server.start();
+  auto blocked = std::async(std::launch::async, [port] { return Client(port).request(http::verb::get, "/block"); });
+  entered.get_future().wait();
+  // One I/O thread, and a handler is blocked: another connection is still answered.
+  EXPECT_EQ(Client(port).request(http::verb::get, "/fast").result_int(), 200);
+  release.set_value();
+  EXPECT_EQ(blocked.get().result_int(), 200);
+}
+
+TEST(HttpServer, StopLetsInFlightRequestsFinish) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  HttpServer server(test_options(), [&](const HttpRequest& req, const std::string& id) {
+    entered.set_value();
+    released.wait();
+    return echo(req, id);
+  });
+  auto port = *server.start();
+  Client idle(port);  // an idle keep-alive connection must not hold up the shutdown
+  auto in_flight = std::async(std::launch::async, [port] { return Client(port).request(http::verb::get, "/work"); });
+  entered.get_future().wait();
+  auto stopped = std::async(std::launch::async, [&server] { server.stop(); });
+  EXPECT_EQ(stopped.wait_for(300ms), std::future_status::timeout);  // waits for the request
+  release.set_value();
+  auto res = in_flight.get();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_FALSE(res.keep_alive());  // Connection: close during shutdown
+  stopped.get();
+  EXPECT_TRUE(idle.closed_by_server());
+  boost::system::error_code ec;
+  asio::io_context io;
+  tcp::socket s(io);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  EXPECT_TRUE(ec) << "still accepting after stop()";
+}
+
+TEST(HttpServer, ExpectContinueIsAnswered) {
+  HttpServer server(test_options(), echo);
+  Client c(*server.start());
+  c.send_raw("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  auto interim = c.read();
+  EXPECT_EQ(interim.result_int(), 100);
+  c.send_raw("hello");
+  auto res = c.read();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(boost::json::parse(res.body()).at("body_size").as_int64(), 5);
+}
+
+}  // namespace
+}  // namespace snapmgr::core::api

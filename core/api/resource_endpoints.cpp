@@ -1,0 +1,89 @@
+// Endpoints of the volumes and snapshots resources (reads), and the dispatch over all routes.
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/json/array.hpp>
+
+#include "core/api/endpoints.hpp"
+
+namespace snapmgr::core::api {
+namespace {
+
+// oslo strutils.bool_from_string (not strict): what Cinder does with `all_tenants`.
+bool truthy(const std::optional<std::string>& value) {
+  if (!value) return false;
+  std::string v = boost::algorithm::to_lower_copy(*value);
+  return v == "1" || v == "t" || v == "true" || v == "on" || v == "y" || v == "yes";
+}
+
+std::optional<std::string> listed_project(const EndpointRequest& r) {
+  if (r.identity.is_admin && truthy(r.query.first("all_tenants"))) return std::nullopt;
+  return r.identity.project_id;
+}
+
+}  // namespace
+
+Endpoints::Reply Endpoints::show_volume(const EndpointRequest& r) const {
+  auto volume = visible_volume(r.route.id, r);
+  if (!volume) return volume.error();
+  return json_response(200, volume_view(*volume, r.view));
+}
+
+Endpoints::Reply Endpoints::list_volumes(const EndpointRequest& r, bool detailed) const {
+  VolumeFilter filter;
+  filter.project_id = listed_project(r);
+  filter.name = r.query.first("name");
+  auto volumes = service_.list_volumes(filter);
+  if (!volumes) return to_api_error(volumes.error());
+  boost::json::array list;
+  for (const auto& v : *volumes) {
+    auto view = detailed ? volume_view(v, r.view) : volume_summary_view(v, r.view);
+    list.push_back(std::move(view["volume"]));
+  }
+  return json_response(200, {{"volumes", std::move(list)}});
+}
+
+Endpoints::Reply Endpoints::show_snapshot(const EndpointRequest& r) const {
+  auto snapshot = visible_snapshot(r.route.id, r);
+  if (!snapshot) return snapshot.error();
+  return json_response(200, snapshot_view(*snapshot, r.view, true));
+}
+
+Endpoints::Reply Endpoints::list_snapshots(const EndpointRequest& r, bool detailed) const {
+  SnapshotFilter filter;
+  filter.project_id = listed_project(r);
+  filter.volume_id = r.query.first("volume_id");
+  auto snapshots = service_.list_snapshots(filter);
+  if (!snapshots) return to_api_error(snapshots.error());
+  boost::json::array list;
+  for (const auto& s : *snapshots) list.push_back(std::move(snapshot_view(s, r.view, detailed)["snapshot"]));
+  return json_response(200, {{"snapshots", std::move(list)}});
+}
+
+snapmgr::Result<HttpResponse, ApiError> Endpoints::call(const EndpointRequest& r) const {
+  const bool post = r.method == "POST";
+  switch (r.route.resource) {
+    case Resource::ManageableSnapshots:
+      return post ? manage_snapshot(r, ApiPath::V3) : list_manageable_snapshots(r, false, ApiPath::V3);
+    case Resource::ManageableSnapshotsDetail: return list_manageable_snapshots(r, true, ApiPath::V3);
+    case Resource::LegacySnapshotManage:
+      return post ? manage_snapshot(r, ApiPath::Legacy) : list_manageable_snapshots(r, false, ApiPath::Legacy);
+    case Resource::LegacySnapshotManageDetail: return list_manageable_snapshots(r, true, ApiPath::Legacy);
+    case Resource::ManageableVolumes:
+      return post ? manage_volume(r, ApiPath::V3) : list_manageable_volumes(r, false, ApiPath::V3);
+    case Resource::ManageableVolumesDetail: return list_manageable_volumes(r, true, ApiPath::V3);
+    case Resource::LegacyVolumeManage:
+      return post ? manage_volume(r, ApiPath::Legacy) : list_manageable_volumes(r, false, ApiPath::Legacy);
+    case Resource::LegacyVolumeManageDetail: return list_manageable_volumes(r, true, ApiPath::Legacy);
+    case Resource::Volumes: return list_volumes(r, false);
+    case Resource::VolumesDetail: return list_volumes(r, true);
+    case Resource::Volume: return show_volume(r);
+    case Resource::VolumeAction: return volume_action(r);
+    case Resource::Snapshots: return list_snapshots(r, false);
+    case Resource::SnapshotsDetail: return list_snapshots(r, true);
+    case Resource::Snapshot: return show_snapshot(r);
+    case Resource::SnapshotAction: return snapshot_action(r);
+    case Resource::NotFound: break;
+  }
+  return ApiError::not_found();
+}
+
+}  // namespace snapmgr::core::api
