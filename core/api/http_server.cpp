@@ -17,7 +17,7 @@ using tcp = asio::ip::tcp;
 HttpServer::Impl::Impl(HttpServerOptions opts, RequestHandler h) : options(std::move(opts)), handler(std::move(h)) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (options.io_threads == 0) options.io_threads = cores;
-  if (options.worker_threads == 0) options.worker_threads = std::max(4u, 2 * cores);
+  if (options.worker_threads == 0) options.worker_threads = std::max(64u, 16 * cores);
 }
 
 void HttpServer::Impl::accept() {

@@ -41,7 +41,8 @@ struct HttpServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8776;  // 0: any free port (see HttpServer::port())
   unsigned io_threads = 0;      // 0: the number of cores
-  unsigned worker_threads = 0;  // 0: max(4, 2 × cores)
+  unsigned worker_threads = 0;  // 0: max(64, 16 × cores): most of them wait (on a listing
+                                //    fetch or a backend), so a small pool would serialise them
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds header_timeout{30000};

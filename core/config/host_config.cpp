@@ -145,7 +145,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     return;
   }
   c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
-                        "call_timeout_s", "adoption_workers", "backends"});
+                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "backends"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
     if (!std::regex_match(v->as_string(), kHost)) {
@@ -202,6 +202,10 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   if (auto* v = c.get(doc, "", "adoption_workers", T::Integer)) {
     if (v->as_int() < 1 || v->as_int() > 256) c.error(v->line(), "adoption_workers", "must be between 1 and 256");
     else config.adoption_workers = static_cast<int>(v->as_int());
+  }
+  if (auto* v = c.get(doc, "", "listing_max_age_ms", T::Integer)) {
+    if (v->as_int() < 0 || v->as_int() > 60000) c.error(v->line(), "listing_max_age_ms", "must be between 0 and 60000");
+    else config.listing_max_age_ms = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(doc, "", "backends", T::List, true)) {
     std::map<std::string, int> seen;

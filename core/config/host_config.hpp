@@ -49,6 +49,7 @@ struct HostConfig {
   LogSettings log;
   int call_timeout_s = 60;     // deadline of every driver call
   int adoption_workers = 4;    // threads that run the driver's adopt steps after a 202
+  int listing_max_age_ms = 1000;  // how old a backend's listing may be when reused; 0: never
   std::vector<BackendConfig> backends;
 };
 

@@ -1,6 +1,7 @@
 #include "core/service/aggregated_listing.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <boost/json.hpp>
 
@@ -21,6 +22,14 @@ const std::string* smallest_value(const snapmgr::StringMap& reference) {
   for (const auto& [key, value] : reference)
     if (!smallest || value < *smallest) smallest = &value;
   return smallest ? smallest : &kEmpty;
+}
+
+// The first 8 bytes of `s` (zero-padded), big endian: comparing two prefixes orders like
+// comparing the strings' starts, so sorting compares whole strings only when the starts are equal.
+std::uint64_t prefix_of(const std::string& s) {
+  std::uint64_t prefix = 0;
+  for (std::size_t b = 0; b < 8; ++b) prefix = (prefix << 8) | (b < s.size() ? static_cast<unsigned char>(s[b]) : 0u);
+  return prefix;
 }
 
 std::string sort_key_text(const std::vector<SortKey>& keys) {
@@ -56,7 +65,8 @@ AggregatedListing<Record>::AggregatedListing(std::vector<Record> records, std::s
     : records_(std::move(records)), managed_(std::move(managed)) {
   items_.reserve(records_.size());
   for (const Record& r : records_) {
-    Item item{&r, round_up_to_gib(r.size_bytes), smallest_value(r.reference), nullptr, nullptr};
+    const std::string* sort_reference = smallest_value(r.reference);
+    Item item{&r, round_up_to_gib(r.size_bytes), prefix_of(*sort_reference), sort_reference, nullptr, nullptr};
     if (managed_) item.cinder_id = managed_->find(r.reference);
     if (item.cinder_id) item.reason = &kAlreadyManaged;
     else if (r.in_use) item.reason = &in_use_reason<Record>();
@@ -74,32 +84,76 @@ AggregatedListing<Record>::AggregatedListing(std::vector<std::shared_ptr<const A
   for (const auto& p : parts_) items_.insert(items_.end(), p->items_.begin(), p->items_.end());
 }
 
+// Sizes are small integers with many ties, so a stable LSD radix sort (one pass per byte that
+// varies) beats a comparison sort several times over; stability keeps ties in the driver's order.
+template <class Record>
+typename AggregatedListing<Record>::Order AggregatedListing<Record>::size_order(bool ascending) const {
+  const std::size_t n = items_.size();
+  std::vector<std::uint64_t> key(n);
+  std::uint64_t largest = 0;
+  for (const Item& item : items_) largest = std::max(largest, static_cast<std::uint64_t>(item.size_gib));
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto size = static_cast<std::uint64_t>(items_[i].size_gib);
+    key[i] = ascending ? size : largest - size;
+  }
+  Order order(n), spare(n);
+  for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+  for (unsigned shift = 0; shift < 64 && (largest >> shift) != 0; shift += 8) {
+    std::array<std::size_t, 257> start{};
+    for (std::uint32_t i : order) ++start[((key[i] >> shift) & 0xff) + 1];
+    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+    for (std::uint32_t i : order) spare[start[(key[i] >> shift) & 0xff]++] = i;
+    order.swap(spare);
+  }
+  return order;
+}
+
 template <class Record>
 std::shared_ptr<const typename AggregatedListing<Record>::Order> AggregatedListing<Record>::sorted(
     const std::vector<SortKey>& keys) const {
   const std::string spec = sort_key_text(keys);
+  std::promise<std::shared_ptr<const Order>> promise;
   {
     std::lock_guard lock(sorted_mutex_);
     for (const auto& [s, order] : sorted_)
-      if (s == spec) return order;
+      if (s == spec) return order.get();  // computed, or being computed by another request
+    if (sorted_.size() >= 8) sorted_.erase(sorted_.begin());
+    sorted_.emplace_back(spec, promise.get_future().share());
   }
-  auto order = std::make_shared<Order>(items_.size());
-  for (std::uint32_t i = 0; i < order->size(); ++i) (*order)[i] = i;
+  if (keys.size() == 1 && keys[0].field == SortField::Size) {
+    auto order = std::make_shared<Order>(size_order(keys[0].ascending));
+    promise.set_value(order);
+    return order;
+  }
+  // Compact keys, contiguous in memory, so the sort touches neither the items nor the strings
+  // (unless two references start alike).
+  struct Key {
+    std::int64_t size;
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<Key> sort_keys(items_.size());
+  for (std::uint32_t i = 0; i < sort_keys.size(); ++i) {
+    sort_keys[i] = Key{items_[i].size_gib, items_[i].sort_prefix, i};
+  }
   const auto& items = items_;
-  std::sort(order->begin(), order->end(), [&](std::uint32_t a, std::uint32_t b) {
-    const Item& x = items[a];
-    const Item& y = items[b];
+  std::sort(sort_keys.begin(), sort_keys.end(), [&](const Key& x, const Key& y) {
     for (const SortKey& key : keys) {
       int c = 0;
-      if (key.field == SortField::Size) c = x.size_gib < y.size_gib ? -1 : (x.size_gib > y.size_gib ? 1 : 0);
-      else c = x.sort_reference->compare(*y.sort_reference);
+      if (key.field == SortField::Size) {
+        c = x.size < y.size ? -1 : (x.size > y.size ? 1 : 0);
+      } else if (x.prefix != y.prefix) {
+        c = x.prefix < y.prefix ? -1 : 1;
+      } else {
+        c = items[x.index].sort_reference->compare(*items[y.index].sort_reference);
+      }
       if (c != 0) return key.ascending ? c < 0 : c > 0;
     }
-    return a < b;  // stable: the driver's order
+    return x.index < y.index;  // stable: the driver's order
   });
-  std::lock_guard lock(sorted_mutex_);
-  if (sorted_.size() >= 8) sorted_.erase(sorted_.begin());
-  sorted_.emplace_back(spec, order);
+  auto order = std::make_shared<Order>(sort_keys.size());
+  for (std::size_t i = 0; i < sort_keys.size(); ++i) (*order)[i] = sort_keys[i].index;
+  promise.set_value(order);
   return order;
 }
 
@@ -119,17 +173,23 @@ ServiceResult<std::vector<typename AggregatedListing<Record>::Entry>> Aggregated
   auto order = sorted(keys);
   std::size_t start = 0;
   if (has_marker) {
-    bool found = false;
+    // The items equal to the marker, found by a sequential scan that compares whole references
+    // only where the sort prefixes agree (equal references have equal prefixes); then the first
+    // of them in sorted order.
+    std::vector<std::uint32_t> equal;
     if (marker) {
-      for (std::size_t i = 0; i < order->size(); ++i) {
-        if (items_[(*order)[i]].record->reference == *marker) {
-          start = i + 1;
-          found = true;
-          break;
-        }
+      const std::uint64_t prefix = prefix_of(*smallest_value(*marker));
+      for (std::uint32_t i = 0; i < items_.size(); ++i) {
+        if (items_[i].sort_prefix == prefix && items_[i].record->reference == *marker) equal.push_back(i);
       }
     }
-    if (!found) return ServiceError{Fault::InvalidInput, "marker not found: " + *query.marker};
+    if (equal.empty()) return ServiceError{Fault::InvalidInput, "marker not found: " + *query.marker};
+    for (std::size_t i = 0; i < order->size(); ++i) {
+      if (std::find(equal.begin(), equal.end(), (*order)[i]) != equal.end()) {
+        start = i + 1;
+        break;
+      }
+    }
   }
   const std::size_t n = order->size();
   const std::size_t begin = query.offset >= n - std::min(n, start) ? n : start + query.offset;

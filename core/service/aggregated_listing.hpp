@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <future>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -67,6 +68,7 @@ class AggregatedListing {
   struct Item {
     const Record* record;
     std::int64_t size_gib;
+    std::uint64_t sort_prefix;          // sort_reference's first 8 bytes, big endian
     const std::string* sort_reference;  // the smallest value of the reference
     const std::string* reason;          // null when safe to manage
     const std::string* cinder_id;       // null when not managed
@@ -74,14 +76,17 @@ class AggregatedListing {
   using Order = std::vector<std::uint32_t>;
 
   std::shared_ptr<const Order> sorted(const std::vector<SortKey>& keys) const;
+  Order size_order(bool ascending) const;
   Entry to_entry(const Item& item) const;
 
   std::vector<Record> records_;
   std::shared_ptr<const ManagedIndex> managed_;
   std::vector<std::shared_ptr<const AggregatedListing>> parts_;
   std::vector<Item> items_;
+  // Sorted orders by sort specification; the first request to ask computes one, concurrent
+  // requests for the same specification wait for it instead of sorting again.
   mutable std::mutex sorted_mutex_;
-  mutable std::vector<std::pair<std::string, std::shared_ptr<const Order>>> sorted_;
+  mutable std::vector<std::pair<std::string, std::shared_future<std::shared_ptr<const Order>>>> sorted_;
 };
 
 using SnapshotListing = AggregatedListing<snapmgr::ManageableSnapshot>;

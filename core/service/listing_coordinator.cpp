@@ -17,10 +17,13 @@ struct ListingCoordinator::Flight {
   bool running = false;
   std::uint64_t done_covers = 0;   // the last completed fetch serves tickets up to this one
   std::optional<Outcome> done;
+  std::chrono::steady_clock::time_point done_started;  // when the last completed fetch began
+  std::uint64_t done_generation = 0;                    // the catalog's generation at that time
 };
 
-ListingCoordinator::ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout)
-    : catalog_(catalog), call_timeout_(call_timeout) {}
+ListingCoordinator::ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout,
+                                       std::chrono::milliseconds max_age)
+    : catalog_(catalog), call_timeout_(call_timeout), max_age_(max_age) {}
 ListingCoordinator::~ListingCoordinator() = default;
 
 template <class Record>
@@ -82,14 +85,23 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
   const std::uint64_t ticket = ++f.tickets;
   for (;;) {
     if (f.done && f.done_covers >= ticket) return *f.done;
+    if (f.done && f.done->ok() && max_age_.count() > 0 && f.done_generation == catalog_.generation() &&
+        std::chrono::steady_clock::now() - f.done_started <= max_age_) {
+      return *f.done;
+    }
     if (!f.running) {
       f.running = true;
       const std::uint64_t covers = f.tickets;  // every request seen so far arrived before this fetch
+      // Read before the fetch reads the catalog: a change made meanwhile makes this listing old.
+      const std::uint64_t generation = catalog_.generation();
+      const auto started = std::chrono::steady_clock::now();
       lock.unlock();
       auto outcome = fetch<Record>(backend, request_id);
       lock.lock();
       f.done = outcome;
       f.done_covers = covers;
+      f.done_started = started;
+      f.done_generation = generation;
       f.running = false;
       f.done_cv.notify_all();
       return outcome;

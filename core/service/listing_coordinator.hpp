@@ -1,9 +1,14 @@
 // Fetches backends' listings for the listing API: one driver call per backend and kind at a
-// time, shared by every request that arrived before that call started (single flight). A
-// request never receives a listing fetched before it arrived — it waits for the next call — so
-// answers stay as fresh as calling the driver per request, while a burst of N concurrent
-// requests costs one driver call instead of N. The aggregation against the catalog (which is
-// read at fetch time, after the request arrived) is done once per fetch and shared too.
+// time, shared by every request that arrived before that call started (single flight), so a
+// burst of N concurrent requests costs one driver call instead of N. The aggregation against
+// the catalog (read at fetch time, after the request arrived) is done once per fetch and
+// shared too, and so are its sorted orders.
+//
+// Reuse: a request may also receive the last successful listing when it started at most
+// `max_age` ago and the catalog has not changed since (its generation is the same), so adoptions
+// and unmanages always show at once and only changes made on the backend by others can be up to
+// `max_age` late. With `max_age` 0 a request never receives a listing fetched before it arrived:
+// it waits for the next driver call. Failures are never reused.
 //
 // Thread-safety: all methods may run concurrently. A waiting request gives up at its deadline.
 #pragma once
@@ -23,7 +28,7 @@ namespace snapmgr::core {
 
 class ListingCoordinator {
  public:
-  ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout);
+  ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout, std::chrono::milliseconds max_age);
   ~ListingCoordinator();
 
   // NotImplemented when the backend's driver cannot list that kind; driver faults otherwise.
@@ -45,6 +50,7 @@ class ListingCoordinator {
 
   Catalog& catalog_;
   std::chrono::seconds call_timeout_;
+  std::chrono::milliseconds max_age_;
   std::mutex mutex_;  // guards the maps below (not the flights' contents)
   std::map<std::string, std::unique_ptr<Flight<snapmgr::ManageableSnapshot>>> snapshot_flights_;
   std::map<std::string, std::unique_ptr<Flight<snapmgr::ManageableVolume>>> volume_flights_;

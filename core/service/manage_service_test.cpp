@@ -1,7 +1,9 @@
 // The adoption service end to end below the API: real catalog, real loader, fake driver.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
@@ -361,6 +363,59 @@ TEST(ManageService, ConcurrentListingsShareResults) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(good.load(), 16);
+}
+
+// The names a listing through the service reports.
+std::vector<std::string> listed_names(ServiceHost& host) {
+  ListingQuery q;
+  q.host = "node1@fake1";
+  auto r = host.service().list_manageable_snapshots(q, host.admin());
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  std::vector<std::string> names;
+  if (r.ok())
+    for (const auto& e : *r) names.push_back(*e.reference.find("source-name"));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Renames `other` on the backend behind the service's back, as another tool would.
+void rename_outside_the_service(ServiceHost& host) {
+  auto* adoption = host.setup().backends->find("node1@fake1")->snapshot_adoption();
+  ASSERT_TRUE(adoption->adopt_snapshot(test_call(), source_name("other"), source_name("volume-b"),
+                                       "0b9c1f3e-7a52-4c38-9e41-5d6a2f8b7c10"));
+}
+
+const std::vector<std::string> kBefore = {"lvol0", "lvol1", "other"};
+const std::vector<std::string> kAfter = {"_snapshot-0b9c1f3e-7a52-4c38-9e41-5d6a2f8b7c10", "lvol0", "lvol1"};
+
+TEST(ManageService, ListingsAreReusedWithinTheirMaxAgeUntilTheCatalogChanges) {
+  TempDir dir;
+  ServiceHost host(dir.path(), kFake, "listing_max_age_ms: 60000\n");
+  ASSERT_TRUE(host.ok()) << host.error();
+  EXPECT_EQ(listed_names(host), kBefore);
+  rename_outside_the_service(host);
+  EXPECT_EQ(listed_names(host), kBefore) << "reused: the catalog did not change and the listing is young";
+  adopt_volume(host, "volume-a");  // any change to the catalog makes earlier listings too old
+  EXPECT_EQ(listed_names(host), kAfter);
+}
+
+TEST(ManageService, ListingsOlderThanTheMaxAgeAreFetchedAgain) {
+  TempDir dir;
+  ServiceHost host(dir.path(), kFake, "listing_max_age_ms: 100\n");
+  ASSERT_TRUE(host.ok()) << host.error();
+  EXPECT_EQ(listed_names(host), kBefore);
+  rename_outside_the_service(host);
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_EQ(listed_names(host), kAfter);
+}
+
+TEST(ManageService, MaxAgeZeroCallsTheDriverForEveryRequest) {
+  TempDir dir;
+  ServiceHost host(dir.path(), kFake, "listing_max_age_ms: 0\n");
+  ASSERT_TRUE(host.ok()) << host.error();
+  EXPECT_EQ(listed_names(host), kBefore);
+  rename_outside_the_service(host);
+  EXPECT_EQ(listed_names(host), kAfter);
 }
 
 }  // namespace

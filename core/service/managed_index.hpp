@@ -5,14 +5,17 @@
 // snapshots, `volume-<uuid>` for volumes — whose uuid is that row's id.
 //
 // Lookups take the listed StringMap directly (no key string is built per record), so checking
-// 100,000 records costs 100,000 hash lookups. Immutable after construction; thread-safe to read.
+// 100,000 records costs 100,000 hash lookups; the open-addressing tables keep a miss (most
+// records are not managed) to the hash and a probe of their compact metadata, without touching
+// the stored references. Immutable after construction; thread-safe to read.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "core/catalog/catalog.hpp"
 #include "snapmgr/string_map.hpp"
@@ -38,8 +41,8 @@ class ManagedIndex {
 
  private:
   ObjectKind kind_;
-  std::unordered_map<snapmgr::StringMap, std::string, StringMapHash> by_reference_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> ids_;
+  boost::unordered_flat_map<snapmgr::StringMap, std::string, StringMapHash> by_reference_;
+  boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> ids_;
 };
 
 // The uuid in Cinder's object name (`_snapshot-<uuid>`, `snapshot-<uuid>`, `volume-<uuid>`),
