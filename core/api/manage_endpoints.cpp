@@ -49,7 +49,7 @@ Endpoints::Reply Endpoints::list_manageable_snapshots(const EndpointRequest& r, 
   if (!query) return query.error();
   auto entries = service_.list_manageable_snapshots(*query, r.caller);
   if (!entries) return to_api_error(entries.error(), path);
-  return json_response(200, manageable_snapshots_view(*entries, detailed));
+  return json_response(200, manageable_snapshots_body(*entries, detailed));
 }
 
 Endpoints::Reply Endpoints::list_manageable_volumes(const EndpointRequest& r, bool detailed, ApiPath path) const {
@@ -59,7 +59,7 @@ Endpoints::Reply Endpoints::list_manageable_volumes(const EndpointRequest& r, bo
   if (!query) return query.error();
   auto entries = service_.list_manageable_volumes(*query, r.caller);
   if (!entries) return to_api_error(entries.error(), path);
-  return json_response(200, manageable_volumes_view(*entries, detailed));
+  return json_response(200, manageable_volumes_body(*entries, detailed));
 }
 
 Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath path) const {

@@ -21,6 +21,13 @@ HttpResponse json_response(int status, const boost::json::object& body) {
   return response;
 }
 
+HttpResponse json_response(int status, std::string serialized_body) {
+  HttpResponse response{static_cast<http::status>(status), 11};
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(serialized_body);
+  return response;
+}
+
 HttpResponse error_response(const ApiError& error) {
   HttpResponse response = json_response(error.status, error_body(error));
   if (error.status == 413) response.set(http::field::retry_after, "0");

@@ -23,6 +23,7 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 std::string make_request_id();
 
 HttpResponse json_response(int status, const boost::json::object& body);
+HttpResponse json_response(int status, std::string serialized_body);
 HttpResponse error_response(const ApiError& error);
 // 202 with an empty body and webob's default content type, as Cinder answers os-unmanage.
 HttpResponse empty_response(int status);

@@ -3,12 +3,14 @@
 #include <type_traits>
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace snapmgr::core::api {
 namespace {
 
-boost::json::value optional_string(const std::optional<std::string>& s) {
-  return s ? boost::json::value(*s) : boost::json::value(nullptr);
+boost::json::value optional_string(const std::optional<std::string>& s, boost::json::storage_ptr sp = {}) {
+  return s ? boost::json::value(*s, std::move(sp)) : boost::json::value(nullptr, std::move(sp));
 }
 
 boost::json::object metadata_json(const Metadata& metadata) {
@@ -30,8 +32,9 @@ boost::json::array links(const ViewContext& ctx, const std::string& collection, 
 
 }  // namespace
 
-boost::json::object to_json(const snapmgr::StringMap& map) {
-  boost::json::object o;
+boost::json::object to_json(const snapmgr::StringMap& map, boost::json::storage_ptr sp) {
+  boost::json::object o(std::move(sp));
+  o.reserve(map.size());
   for (const auto& [k, v] : map) o[k] = v;
   return o;
 }
@@ -109,39 +112,50 @@ namespace {
 
 // The keys a manageable snapshot and a manageable volume share (summary: 3, detail: 6).
 template <class Entry>
-boost::json::object manageable_entry(const Entry& e, bool detailed) {
-  boost::json::object o;
-  o["reference"] = to_json(e.reference);
+boost::json::object manageable_entry(const Entry& e, bool detailed, const boost::json::storage_ptr& sp) {
+  boost::json::object o(sp);
+  o.reserve(7);
+  o["reference"] = to_json(e.reference, sp);
   o["size"] = e.size;
   o["safe_to_manage"] = e.safe_to_manage;
   if (detailed) {
     // Key order as Cinder's two views write them: they differ.
-    o["reason_not_safe"] = optional_string(e.reason_not_safe);
-    if constexpr (std::is_same_v<Entry, VolumeListingEntry>) o["cinder_id"] = optional_string(e.cinder_id);
-    o["extra_info"] = e.extra_info ? boost::json::value(to_json(*e.extra_info)) : boost::json::value(nullptr);
-    if constexpr (std::is_same_v<Entry, SnapshotListingEntry>) o["cinder_id"] = optional_string(e.cinder_id);
+    o["reason_not_safe"] = optional_string(e.reason_not_safe, sp);
+    if constexpr (std::is_same_v<Entry, VolumeListingEntry>) o["cinder_id"] = optional_string(e.cinder_id, sp);
+    o["extra_info"] = e.extra_info ? boost::json::value(to_json(*e.extra_info, sp)) : boost::json::value(nullptr, sp);
+    if constexpr (std::is_same_v<Entry, SnapshotListingEntry>) o["cinder_id"] = optional_string(e.cinder_id, sp);
   }
   return o;
 }
 
-}  // namespace
-
-boost::json::object manageable_snapshots_view(const std::vector<SnapshotListingEntry>& entries, bool detailed) {
-  boost::json::array list;
+// Builds the listing in one arena and serialises it: a 1,000-entry page then costs a handful of
+// allocations instead of one per JSON node.
+template <class Entry, class AddEntry>
+std::string listing_body(const char* key, const std::vector<Entry>& entries, AddEntry add_entry) {
+  boost::json::monotonic_resource arena;
+  boost::json::storage_ptr sp(&arena);
+  boost::json::array list(sp);
   list.reserve(entries.size());
-  for (const auto& e : entries) {
-    auto o = manageable_entry(e, detailed);
-    o["source_reference"] = to_json(e.source_reference);
-    list.push_back(std::move(o));
-  }
-  return {{"manageable-snapshots", std::move(list)}};
+  for (const auto& e : entries) add_entry(list, e, sp);
+  boost::json::object body(sp);
+  body[key] = std::move(list);
+  return boost::json::serialize(body);
 }
 
-boost::json::object manageable_volumes_view(const std::vector<VolumeListingEntry>& entries, bool detailed) {
-  boost::json::array list;
-  list.reserve(entries.size());
-  for (const auto& e : entries) list.push_back(manageable_entry(e, detailed));
-  return {{"manageable-volumes", std::move(list)}};
+}  // namespace
+
+std::string manageable_snapshots_body(const std::vector<SnapshotListingEntry>& entries, bool detailed) {
+  return listing_body("manageable-snapshots", entries, [detailed](auto& list, const auto& e, const auto& sp) {
+    auto o = manageable_entry(e, detailed, sp);
+    o["source_reference"] = to_json(e.source_reference, sp);
+    list.push_back(std::move(o));
+  });
+}
+
+std::string manageable_volumes_body(const std::vector<VolumeListingEntry>& entries, bool detailed) {
+  return listing_body("manageable-volumes", entries, [detailed](auto& list, const auto& e, const auto& sp) {
+    list.push_back(manageable_entry(e, detailed, sp));
+  });
 }
 
 boost::json::object versions_document(const std::string& base_url) {

@@ -40,12 +40,13 @@ boost::json::object snapshot_view(const SnapshotRecord& snapshot, const ViewCont
 boost::json::object volume_view(const VolumeRecord& volume, const ViewContext& ctx);
 boost::json::object volume_summary_view(const VolumeRecord& volume, const ViewContext& ctx);
 
-boost::json::object manageable_snapshots_view(const std::vector<SnapshotListingEntry>& entries, bool detailed);
-boost::json::object manageable_volumes_view(const std::vector<VolumeListingEntry>& entries, bool detailed);
+// The serialised response bodies of the manageable listings.
+std::string manageable_snapshots_body(const std::vector<SnapshotListingEntry>& entries, bool detailed);
+std::string manageable_volumes_body(const std::vector<VolumeListingEntry>& entries, bool detailed);
 
 // The version document of `GET /` and `GET /v3/`.
 boost::json::object versions_document(const std::string& base_url);
 
-boost::json::object to_json(const snapmgr::StringMap& map);
+boost::json::object to_json(const snapmgr::StringMap& map, boost::json::storage_ptr sp = {});
 
 }  // namespace snapmgr::core::api

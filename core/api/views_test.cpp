@@ -1,6 +1,7 @@
 // Key sets and order of the views, against the API reference samples (the seed).
 #include "core/api/views.hpp"
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 namespace snapmgr::core::api {
@@ -40,14 +41,14 @@ TEST(Views, ManageReplyHasExactlyTheNineKeys) {
 }
 
 TEST(Views, ManageableSnapshotSummaryAndDetailInCindersOrder) {
-  auto summary = manageable_snapshots_view({entry()}, false);
+  auto summary = boost::json::parse(manageable_snapshots_body({entry()}, false)).as_object();
   const auto& s = summary.at("manageable-snapshots").as_array().at(0).as_object();
   EXPECT_EQ(keys(s), (std::vector<std::string>{"reference", "size", "safe_to_manage", "source_reference"}));
   auto e = entry();
   e.safe_to_manage = false;
   e.reason_not_safe = "already managed";
   e.cinder_id = "d0c84570-a01f-4579-9789-5e9f266587cd";
-  auto detail = manageable_snapshots_view({e}, true);
+  auto detail = boost::json::parse(manageable_snapshots_body({e}, true)).as_object();
   const auto& d = detail.at("manageable-snapshots").as_array().at(0).as_object();
   EXPECT_EQ(keys(d), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "extra_info",
                                                 "cinder_id", "source_reference"}));
@@ -60,12 +61,12 @@ TEST(Views, ManageableVolumes) {
   VolumeListingEntry v;
   v.reference = {{"source-name", "vol"}};
   v.extra_info = snapmgr::StringMap{{"pool", "gold"}};
-  auto detail = manageable_volumes_view({v}, true);
+  auto detail = boost::json::parse(manageable_volumes_body({v}, true)).as_object();
   const auto& d = detail.at("manageable-volumes").as_array().at(0).as_object();
   EXPECT_EQ(keys(d), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "cinder_id",
                                                 "extra_info"}));
   EXPECT_EQ(d.at("extra_info").as_object().at("pool").as_string(), "gold");
-  auto summary = manageable_volumes_view({v}, false);
+  auto summary = boost::json::parse(manageable_volumes_body({v}, false)).as_object();
   EXPECT_EQ(keys(summary.at("manageable-volumes").as_array().at(0).as_object()),
             (std::vector<std::string>{"reference", "size", "safe_to_manage"}));
 }
