@@ -49,7 +49,8 @@ std::optional<long long> parse_python_int(std::string_view text) {
     }
     if (c < '0' || c > '9') return std::nullopt;
     previous_digit = true;
-    if (value < kClamp) value = value * 10 + (c - '0');
+    const int digit = c - '0';
+    value = value > (kClamp - digit) / 10 ? kClamp : value * 10 + digit;  // saturates, never overflows
   }
   value = std::min(value, kClamp);
   return negative ? -value : value;
