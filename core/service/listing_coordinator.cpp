@@ -95,6 +95,10 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
       // Read before the fetch reads the catalog: a change made meanwhile makes this listing old.
       const std::uint64_t generation = catalog_.generation();
       const auto started = std::chrono::steady_clock::now();
+      // The last listing is too old for anyone arriving from now on: let it go before the new
+      // one is built, so two large listings are not held at once (requests still waiting for it
+      // find it gone and take this fetch's, which is fresher).
+      f.done.reset();
       lock.unlock();
       auto outcome = fetch<Record>(backend, request_id);
       lock.lock();
