@@ -47,6 +47,6 @@ std::string manageable_volumes_body(const std::vector<VolumeListingEntry>& entri
 // The version document of `GET /` and `GET /v3/`.
 boost::json::object versions_document(const std::string& base_url);
 
-boost::json::object to_json(const snapmgr::StringMap& map, boost::json::storage_ptr sp = {});
+boost::json::object to_json(const snapmgr::StringMap& map);
 
 }  // namespace snapmgr::core::api
