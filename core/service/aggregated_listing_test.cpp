@@ -1,6 +1,7 @@
 // Host-side aggregation, sorting and paging (cinder-behaviour.md §4.3, product.md §3).
 #include "core/service/aggregated_listing.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -203,6 +204,47 @@ TEST(PaginationLimits, PagingWithMarkersVisitsEveryEntryOnce) {
   }
   EXPECT_EQ(seen.size(), 1500u);
   EXPECT_EQ(pages, 16u);
+}
+
+// The fast sort paths (a radix sort for sizes, prefix keys for references) against a plain
+// stable sort: sizes spanning several bytes, many ties, references sharing long prefixes.
+TEST(PaginationLimits, FastSortsAgreeWithAStableSort) {
+  const std::uint64_t sizes[] = {1, 300, 70000, 1ULL << 33, 300, 1, 255, 256, 65536, 70000};
+  const char* names[] = {"snapshot-aaaaaaaa-2", "snapshot-aaaaaaaa-1", "snap", "snapshot-aaaaaaab", "",
+                         "snapshot-aaaaaaaa-1x", "a\xff", "a\x01", "snapshot-", "b"};
+  std::vector<snapmgr::ManageableSnapshot> records;
+  for (std::size_t i = 0; i < 40; ++i) {
+    records.push_back(snap({{"source-name", std::string(names[i % 10]) + std::to_string(i / 10)}},
+                           sizes[(i * 7) % 10] * kGiB));
+  }
+  SnapshotListing listing(records, nullptr);
+  for (const auto& keys : std::vector<std::vector<SortKey>>{
+           {kSizeAsc}, {kSizeDesc}, {kRefAsc}, {kRefDesc}, {kSizeDesc, kRefAsc}, {kRefDesc, kSizeAsc}}) {
+    std::vector<std::size_t> expected(records.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = i;
+    std::stable_sort(expected.begin(), expected.end(), [&](std::size_t a, std::size_t b) {
+      for (const auto& k : keys) {
+        int c = 0;
+        if (k.field == SortField::Size) {
+          const auto x = round_up_to_gib(records[a].size_bytes), y = round_up_to_gib(records[b].size_bytes);
+          c = x < y ? -1 : (x > y ? 1 : 0);
+        } else {
+          c = records[a].reference.begin()->second.compare(records[b].reference.begin()->second);
+        }
+        if (c != 0) return k.ascending ? c < 0 : c > 0;
+      }
+      return false;
+    });
+    ListingQuery q;
+    q.sort = keys;
+    q.limit = 1000;
+    auto page = listing.page(q);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->size(), records.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ((*page)[i].reference, records[expected[i]].reference) << "position " << i;
+    }
+  }
 }
 
 TEST(Aggregation, SizesRoundUpToWholeGiB) {
