@@ -69,6 +69,13 @@ class NfsDriver final : public Driver,
   // name. Errors: InvalidReference (on no share / on several), the shares' errors.
   Result<std::size_t> locate(const Call& call, const FileReference& reference, const StringMap& original,
                              const std::string& what);
+  // A reference parsed, its share found and locked: what every inspect/adopt/release starts with.
+  struct Target {
+    std::string name;   // the file's name in the share
+    std::size_t share;  // index into shares_
+    Lock held;          // that share's lock
+  };
+  Result<Target> open_target(const Call& call, const StringMap& reference, const std::string& what);
   // The snapshot `reference` names, checked to be adoptable and to belong to the volume
   // `volume_reference`; the caller holds `share`'s lock.
   Result<ListedFile> checked_snapshot(const Call& call, std::size_t share, const std::string& name,

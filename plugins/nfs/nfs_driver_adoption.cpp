@@ -13,6 +13,17 @@ Error internal(const std::string& what, const std::exception& e) {
 
 }  // namespace
 
+Result<NfsDriver::Target> NfsDriver::open_target(const Call& call, const StringMap& reference,
+                                                 const std::string& what) {
+  auto parsed = parse_file_reference(reference, share_names_, what);
+  if (!parsed) return parsed.error();
+  auto share = locate(call, *parsed, reference, what);
+  if (!share) return share.error();
+  auto held = lock(*share, call);
+  if (!held) return held.error();
+  return Target{std::move(parsed->name), *share, std::move(*held)};
+}
+
 Result<ListedFile> NfsDriver::checked_snapshot(const Call& call, std::size_t share, const std::string& name,
                                                const StringMap& volume_reference) {
   const std::string& share_name = share_names_[share];
@@ -69,15 +80,11 @@ Result<ListedFile> NfsDriver::checked_volume(const Call& call, std::size_t share
 Result<ManageableSnapshot> NfsDriver::inspect_snapshot(const Call& call, const StringMap& reference,
                                                        const StringMap& volume_reference) noexcept {
   try {
-    auto parsed = parse_file_reference(reference, share_names_, "snapshot reference");
-    if (!parsed) return parsed.error();
-    auto share = locate(call, *parsed, reference, "snapshot reference");
-    if (!share) return share.error();
-    auto held = lock(*share, call);
-    if (!held) return held.error();
-    auto file = checked_snapshot(call, *share, parsed->name, volume_reference);
+    auto target = open_target(call, reference, "snapshot reference");
+    if (!target) return target.error();
+    auto file = checked_snapshot(call, target->share, target->name, volume_reference);
     if (!file) return file.error();
-    return to_snapshot(*share, *file);
+    return to_snapshot(target->share, *file);
   } catch (const std::exception& e) {
     return internal("inspecting a snapshot", e);
   }
@@ -87,22 +94,18 @@ Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& r
                                             const StringMap& volume_reference, const std::string& snapshot_id) noexcept {
   try {
     if (auto st = check_record_id(snapshot_id, "snapshot"); !st) return st.error();
-    auto parsed = parse_file_reference(reference, share_names_, "snapshot reference");
-    if (!parsed) return parsed.error();
-    auto share = locate(call, *parsed, reference, "snapshot reference");
-    if (!share) return share.error();
-    auto held = lock(*share, call);
-    if (!held) return held.error();
-    auto file = checked_snapshot(call, *share, parsed->name, volume_reference);
+    auto target = open_target(call, reference, "snapshot reference");
+    if (!target) return target.error();
+    auto file = checked_snapshot(call, target->share, target->name, volume_reference);
     if (!file) return file.error();
-    if (auto st = record_adoption(*shares_[*share]->access, call, naming_, *file->analysis.base, file->name,
+    if (auto st = record_adoption(*shares_[target->share]->access, call, naming_, *file->analysis.base, file->name,
                                   snapshot_id, "snapshot");
         !st) {
       return st.error();
     }
-    logger_.info("nfs: adopted snapshot '" + file->name + "' on share '" + share_names_[*share] + "' as " +
+    logger_.info("nfs: adopted snapshot '" + file->name + "' on share '" + share_names_[target->share] + "' as " +
                  snapshot_id + " (recorded in " + NamingScheme::info_file_for(*file->analysis.base) + ")");
-    return make_file_reference(share_names_, *share, file->name);
+    return make_file_reference(share_names_, target->share, file->name);
   } catch (const std::exception& e) {
     return internal("adopting a snapshot", e);
   }
@@ -111,33 +114,30 @@ Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& r
 Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_reference,
                                    const std::string& snapshot_id) noexcept {
   try {
-    auto parsed = parse_file_reference(provider_reference, share_names_, "snapshot reference");
-    if (!parsed) return parsed.error();
-    auto share = locate(call, *parsed, provider_reference, "snapshot reference");
-    if (!share) return share.error();
-    auto held = lock(*share, call);
-    if (!held) return held.error();
-    ShareAccess& access = *shares_[*share]->access;
-    auto file = describe_file(access, call, naming_, parsed->name);
+    auto target = open_target(call, provider_reference, "snapshot reference");
+    if (!target) return target.error();
+    ShareAccess& access = *shares_[target->share]->access;
+    auto file = describe_file(access, call, naming_, target->name);
     if (!file) return file.error();
     // The info file of the overlay's volume; for a file that is broken or gone (deleted behind
     // our back), the volume its Cinder-style name points to, so its record is still removed.
     std::optional<std::string> volume;
     if (*file && (*file)->analysis.base) volume = (*file)->analysis.base;
-    if (!volume) volume = naming_.cinder_overlay_volume(parsed->name);
+    if (!volume) volume = naming_.cinder_overlay_volume(target->name);
     if (!volume && !*file) {
-      return Error::invalid_reference("share '" + share_names_[*share] + "' has no image file '" + parsed->name + "'");
+      return Error::invalid_reference("share '" + share_names_[target->share] + "' has no image file '" +
+                                      target->name + "'");
     }
     if (!volume) {
-      logger_.warn("nfs: released snapshot " + snapshot_id + ": '" + parsed->name + "' on share '" +
-                   share_names_[*share] + "' belongs to no volume; no info file to update");
+      logger_.warn("nfs: released snapshot " + snapshot_id + ": '" + target->name + "' on share '" +
+                   share_names_[target->share] + "' belongs to no volume; no info file to update");
       return Status::success();
     }
     std::string note;
-    if (auto st = forget_adoption(access, call, *volume, parsed->name, snapshot_id, note); !st) return st;
+    if (auto st = forget_adoption(access, call, *volume, target->name, snapshot_id, note); !st) return st;
     if (!note.empty()) logger_.warn("nfs: released snapshot " + snapshot_id + ": " + note);
-    else logger_.info("nfs: released snapshot " + snapshot_id + " ('" + parsed->name + "' on share '" +
-                      share_names_[*share] + "'); the file is left as it is");
+    else logger_.info("nfs: released snapshot " + snapshot_id + " ('" + target->name + "' on share '" +
+                      share_names_[target->share] + "'); the file is left as it is");
     return Status::success();
   } catch (const std::exception& e) {
     return internal("releasing a snapshot", e);
@@ -146,15 +146,11 @@ Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_r
 
 Result<ManageableVolume> NfsDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
   try {
-    auto parsed = parse_file_reference(reference, share_names_, "volume reference");
-    if (!parsed) return parsed.error();
-    auto share = locate(call, *parsed, reference, "volume reference");
-    if (!share) return share.error();
-    auto held = lock(*share, call);
-    if (!held) return held.error();
-    auto file = checked_volume(call, *share, parsed->name);
+    auto target = open_target(call, reference, "volume reference");
+    if (!target) return target.error();
+    auto file = checked_volume(call, target->share, target->name);
     if (!file) return file.error();
-    return to_volume(*share, *file);
+    return to_volume(target->share, *file);
   } catch (const std::exception& e) {
     return internal("inspecting a volume", e);
   }
@@ -164,20 +160,18 @@ Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& ref
                                           const std::string& volume_id) noexcept {
   try {
     if (auto st = check_record_id(volume_id, "volume"); !st) return st.error();
-    auto parsed = parse_file_reference(reference, share_names_, "volume reference");
-    if (!parsed) return parsed.error();
-    auto share = locate(call, *parsed, reference, "volume reference");
-    if (!share) return share.error();
-    auto held = lock(*share, call);
-    if (!held) return held.error();
-    auto file = checked_volume(call, *share, parsed->name);
+    auto target = open_target(call, reference, "volume reference");
+    if (!target) return target.error();
+    auto file = checked_volume(call, target->share, target->name);
     if (!file) return file.error();
-    if (auto st = record_adoption(*shares_[*share]->access, call, naming_, file->name, file->name, volume_id, "volume");
+    if (auto st = record_adoption(*shares_[target->share]->access, call, naming_, file->name, file->name, volume_id,
+                                  "volume");
         !st) {
       return st.error();
     }
-    logger_.info("nfs: adopted volume '" + file->name + "' on share '" + share_names_[*share] + "' as " + volume_id);
-    return make_file_reference(share_names_, *share, file->name);
+    logger_.info("nfs: adopted volume '" + file->name + "' on share '" + share_names_[target->share] + "' as " +
+                 volume_id);
+    return make_file_reference(share_names_, target->share, file->name);
   } catch (const std::exception& e) {
     return internal("adopting a volume", e);
   }
