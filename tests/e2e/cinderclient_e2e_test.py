@@ -12,7 +12,6 @@ Run: /usr/bin/python3 cinderclient_e2e_test.py --snapmgrd build/snapmgrd --plugi
 (`python3` on PATH may be a build that cannot import Debian's cinderclient.)
 """
 import argparse
-import ctypes
 import os
 import re
 import shutil
@@ -22,6 +21,8 @@ import sys
 import tempfile
 import time
 import unittest
+
+from e2e_support import die_with_parent, run_tests
 
 CINDER = "/usr/bin/cinder"
 VOLUME = "volume-7c064b34-1e4b-40bd-93ca-4ac5a973661b"
@@ -48,10 +49,6 @@ backends:
         - {{name: snap-b, size_bytes: 536870912, origin: {volume}}}
 """
 
-
-def die_with_parent():
-    # The daemon gets SIGTERM if this test process dies abruptly (PR_SET_PDEATHSIG = 1).
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def table_rows(output):
@@ -260,11 +257,7 @@ def main():
     if not os.access(CINDER, os.X_OK):
         print("%s is missing: install python3-cinderclient (tools/packages/api.txt)" % CINDER, file=sys.stderr)
         return 1
-    program = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
-    result = program.result
-    print("%d passed, %d failed" % (result.testsRun - len(result.failures) - len(result.errors),
-                                    len(result.failures) + len(result.errors)))
-    return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
+    return run_tests(rest)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ and checks what each step changed. The daemon must still be up afterwards and ex
 Run: /usr/bin/python3 demo_tour_test.py --root . --build build
 """
 import argparse
-import ctypes
 import json
 import os
 import re
@@ -25,12 +24,11 @@ import time
 import unittest
 import urllib.request
 
+from e2e_support import die_with_parent, run_tests
+
 ARGS = None
 HEADERS = {"X-Auth-Token": "admin:p1", "OpenStack-API-Version": "volume 3.8"}
 
-
-def die_with_parent():
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 def tour_blocks():
@@ -176,9 +174,7 @@ def main():
     parser.add_argument("--build", required=True)
     ARGS, rest = parser.parse_known_args()
     ARGS.root, ARGS.build = os.path.abspath(ARGS.root), os.path.abspath(ARGS.build)
-    program = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
-    result = program.result
-    return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
+    return run_tests(rest)
 
 
 if __name__ == "__main__":
