@@ -13,6 +13,7 @@ Run: /usr/bin/python3 demo_tour_test.py --root . --build build
 import argparse
 import json
 import os
+import pathlib
 import re
 import shlex
 import shutil
@@ -62,14 +63,14 @@ class Demo:
                                      preexec_fn=die_with_parent)
         port_file = os.path.join(self.dir, "var", "snapmgrd.port")
         for _ in range(300):
-            if os.path.exists(port_file) and open(port_file).read().strip():
+            if os.path.exists(port_file) and pathlib.Path(port_file).read_text().strip():
                 break
             if self.proc.poll() is not None:
                 raise AssertionError("snapmgrd exited at start-up:\n" + self.read_log())
             time.sleep(0.1)
         else:
             raise AssertionError("snapmgrd wrote no port file:\n" + self.read_log())
-        self.port = int(open(port_file).read())
+        self.port = int(pathlib.Path(port_file).read_text())
         self.api = "http://127.0.0.1:%d/v3/p1" % self.port
 
     def read_log(self):
@@ -143,17 +144,17 @@ class DemoTour(unittest.TestCase):
     def check_after_tour(self, transcript):
         volumes = self.demo.get("/volumes/detail")["volumes"]
         self.assertEqual([(v["name"], v["status"]) for v in volumes], [("vol1", "available")], transcript)
+        for _ in range(100):  # os-unmanage answers 202; unmanaging ends when the row is gone
+            if not self.demo.get("/snapshots")["snapshots"]:
+                break
+            time.sleep(0.1)
+        self.assertEqual(self.demo.get("/snapshots")["snapshots"], [], transcript)
         listed = {e["reference"]["source-name"]: e for e in self.snapshots()}
         # lvol0 was adopted (renamed as LVM does), then unmanaged: listed again, safe, no id.
         adopted = [name for name in listed if name.startswith("_snapshot-")]
         self.assertEqual(len(adopted), 1, transcript)
         self.assertTrue(listed[adopted[0]]["safe_to_manage"], transcript)
         self.assertIsNone(listed[adopted[0]]["cinder_id"])
-        for _ in range(100):  # unmanaging ends when the row is gone
-            if not self.demo.get("/snapshots")["snapshots"]:
-                break
-            time.sleep(0.1)
-        self.assertEqual(self.demo.get("/snapshots")["snapshots"], [], transcript)
         self.assertEqual(self.demo.stop(), 0, self.demo.read_log())
 
     def test_the_readme_tour_with_cinder(self):
