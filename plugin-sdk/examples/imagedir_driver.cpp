@@ -52,22 +52,16 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
   SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
   VolumeDiscovery* volume_discovery() noexcept override { return this; }
 
-  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept override {
-    std::vector<ManageableSnapshot> out;
-    auto st = scan(call, [&](const std::string& file, std::uint64_t size) {
-      if (auto parts = split(file)) out.push_back(snapshot_record(file, parts->first, size));
+  Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override {
+    return scan(call, [&](const std::string& file, std::uint64_t size) {
+      if (auto parts = split(file)) out.add(snapshot_record(file, parts->first, size));
     });
-    if (!st) return st.error();
-    return out;
   }
 
-  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept override {
-    std::vector<ManageableVolume> out;
-    auto st = scan(call, [&](const std::string& file, std::uint64_t size) {
-      if (valid_name(file)) out.push_back(ManageableVolume{named(file), size, false, std::nullopt, {}});
+  Status stream_volumes(const Call& call, VolumeSink& out) noexcept override {
+    return scan(call, [&](const std::string& file, std::uint64_t size) {
+      if (valid_name(file)) out.add(ManageableVolume{named(file), size, false, std::nullopt, {}});
     });
-    if (!st) return st.error();
-    return out;
   }
 
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,

@@ -5,24 +5,24 @@
 namespace snapmgr::fake {
 namespace {
 
-ManageableSnapshot to_record(const FakeObject& o) {
+ManageableSnapshot to_record(FakeObject o) {
   ManageableSnapshot r;
-  r.reference.set("source-name", o.name);
+  r.reference.set("source-name", std::move(o.name));
   r.size_bytes = o.size_bytes;
-  r.source_reference.set("source-name", o.origin);
+  r.source_reference.set("source-name", std::move(o.origin));
   r.in_use = o.in_use;
-  r.reason = o.reason;
-  r.extra_info = o.extra_info;
+  r.reason = std::move(o.reason);
+  r.extra_info = std::move(o.extra_info);
   return r;
 }
 
-ManageableVolume to_volume_record(const FakeObject& o) {
+ManageableVolume to_volume_record(FakeObject o) {
   ManageableVolume r;
-  r.reference.set("source-name", o.name);
+  r.reference.set("source-name", std::move(o.name));
   r.size_bytes = o.size_bytes;
   r.in_use = o.in_use;
-  r.reason = o.reason;
-  r.extra_info = o.extra_info;
+  r.reason = std::move(o.reason);
+  r.extra_info = std::move(o.extra_info);
   return r;
 }
 
@@ -130,11 +130,11 @@ Status FakeDriver::persist() {
   return inventory_.save(state_file_);
 }
 
-Result<const FakeObject*> FakeDriver::checked_snapshot(const StringMap& reference,
-                                                       const StringMap& volume_reference) const {
+Result<FakeObject> FakeDriver::checked_snapshot(const StringMap& reference,
+                                                const StringMap& volume_reference) const {
   auto name = source_name(reference);
   if (!name) return name.error();
-  const FakeObject* snap = inventory_.find_snapshot(*name);
+  std::optional<FakeObject> snap = inventory_.find_snapshot(*name);
   if (!snap) {
     if (inventory_.find_volume(*name)) return Error::invalid_reference("'" + *name + "' is a volume, not a snapshot");
     return Error::invalid_reference("snapshot '" + *name + "' does not exist on the backend");
@@ -144,29 +144,27 @@ Result<const FakeObject*> FakeDriver::checked_snapshot(const StringMap& referenc
     return Error::invalid_reference("snapshot '" + *name + "' is a snapshot of volume '" + snap->origin +
                                     "', not of " + describe(volume_reference));
   }
-  return snap;
+  return std::move(*snap);
 }
 
-Result<const FakeObject*> FakeDriver::checked_volume(const StringMap& reference) const {
+Result<FakeObject> FakeDriver::checked_volume(const StringMap& reference) const {
   auto name = source_name(reference);
   if (!name) return name.error();
-  const FakeObject* volume = inventory_.find_volume(*name);
+  std::optional<FakeObject> volume = inventory_.find_volume(*name);
   if (!volume) {
     if (inventory_.find_snapshot(*name)) return Error::invalid_reference("'" + *name + "' is a snapshot, not a volume");
     return Error::invalid_reference("volume '" + *name + "' does not exist on the backend");
   }
-  return volume;
+  return std::move(*volume);
 }
 
-Result<std::vector<ManageableSnapshot>> FakeDriver::list_snapshots(const Call& call) noexcept {
+Status FakeDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
   try {
     InFlight guard(*this);
     if (auto st = apply_fault("list_snapshots", call); !st) return st.error();
     std::lock_guard lock(mutex_);
-    std::vector<ManageableSnapshot> out;
-    out.reserve(inventory_.snapshots().size());
-    for (const auto& s : inventory_.snapshots()) out.push_back(to_record(s));
-    return out;
+    for (std::size_t i = 0; i < inventory_.snapshot_count(); ++i) out.add(to_record(inventory_.snapshot(i)));
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("fake: ") + e.what());
   }
@@ -180,7 +178,7 @@ Result<ManageableSnapshot> FakeDriver::inspect_snapshot(const Call& call, const 
     std::lock_guard lock(mutex_);
     auto snap = checked_snapshot(reference, volume_reference);
     if (!snap) return snap.error();
-    return to_record(**snap);
+    return to_record(std::move(*snap));
   } catch (const std::exception& e) {
     return Error::backend(std::string("fake: ") + e.what());
   }
@@ -200,7 +198,7 @@ Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& 
       if (checked_snapshot(StringMap{{"source-name", new_name}}, volume_reference)) return StringMap{{"source-name", new_name}};
       return snap.error();
     }
-    const std::string old_name = (*snap)->name;
+    const std::string old_name = snap->name;
     if (auto st = inventory_.rename_snapshot(old_name, new_name); !st) return st.error();
     if (auto st = persist(); !st) {
       (void)inventory_.rename_snapshot(new_name, old_name);
@@ -229,15 +227,13 @@ Status FakeDriver::release_snapshot(const Call& call, const StringMap& provider_
   }
 }
 
-Result<std::vector<ManageableVolume>> FakeDriver::list_volumes(const Call& call) noexcept {
+Status FakeDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
   try {
     InFlight guard(*this);
     if (auto st = apply_fault("list_volumes", call); !st) return st.error();
     std::lock_guard lock(mutex_);
-    std::vector<ManageableVolume> out;
-    out.reserve(inventory_.volumes().size());
-    for (const auto& v : inventory_.volumes()) out.push_back(to_volume_record(v));
-    return out;
+    for (std::size_t i = 0; i < inventory_.volume_count(); ++i) out.add(to_volume_record(inventory_.volume(i)));
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("fake: ") + e.what());
   }
@@ -249,7 +245,7 @@ Result<ManageableVolume> FakeDriver::inspect_volume(const Call&, const StringMap
     std::lock_guard lock(mutex_);
     auto volume = checked_volume(reference);
     if (!volume) return volume.error();
-    return to_volume_record(**volume);
+    return to_volume_record(std::move(*volume));
   } catch (const std::exception& e) {
     return Error::backend(std::string("fake: ") + e.what());
   }
@@ -267,7 +263,7 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
       if (checked_volume(StringMap{{"source-name", new_name}})) return StringMap{{"source-name", new_name}};  // idempotent
       return volume.error();
     }
-    const std::string old_name = (*volume)->name;
+    const std::string old_name = volume->name;
     if (auto st = inventory_.rename_volume(old_name, new_name); !st) return st.error();
     if (auto st = persist(); !st) {
       (void)inventory_.rename_volume(new_name, old_name);

@@ -36,7 +36,7 @@ class FakeDriver final : public Driver,
   VolumeDiscovery* volume_discovery() noexcept override { return this; }
   VolumeAdoption* volume_adoption() noexcept override { return this; }
 
-  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept override;
+  Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;
   Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference,
@@ -44,7 +44,7 @@ class FakeDriver final : public Driver,
                                    const std::string& snapshot_id) noexcept override;
   Status release_snapshot(const Call& call, const StringMap& provider_reference,
                           const std::string& snapshot_id) noexcept override;
-  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept override;
+  Status stream_volumes(const Call& call, VolumeSink& out) noexcept override;
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
   Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                  const std::string& volume_id) noexcept override;
@@ -54,8 +54,8 @@ class FakeDriver final : public Driver,
   // Applies the configured fault of `operation`: wait, hang, or fail.
   Status apply_fault(const std::string& operation, const Call& call);
   // The snapshot a reference names, checked against its expected origin; needs mutex_.
-  Result<const FakeObject*> checked_snapshot(const StringMap& reference, const StringMap& volume_reference) const;
-  Result<const FakeObject*> checked_volume(const StringMap& reference) const;
+  Result<FakeObject> checked_snapshot(const StringMap& reference, const StringMap& volume_reference) const;
+  Result<FakeObject> checked_volume(const StringMap& reference) const;
   Status persist();  // needs mutex_
 
   Logger& logger_;

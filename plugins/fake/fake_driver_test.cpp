@@ -131,6 +131,28 @@ TEST(FakeDriver, AdoptionRenamesAndVolumeRenameMovesOrigins) {
   EXPECT_EQ(again.error().code(), ErrorCode::InvalidReference);
 }
 
+TEST(FakeDriver, VolumeRenamedToAMissingOriginJoinsItsSnapshots) {
+  // "orphan" names an origin that does not exist; renaming volume-a to that name makes both
+  // snapshots children of the same volume.
+  auto d = load(R"({
+    snapshots: [{name: lvol0, size_bytes: 1, origin: volume-a}, {name: orphan, size_bytes: 1, origin: volume-9999}],
+    volumes: [{name: volume-a, size_bytes: 1}]})");
+  ASSERT_TRUE(d);
+  auto vol = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-a"), "9999");
+  ASSERT_TRUE(vol.ok()) << vol.error().message();
+  auto list = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].source_reference, source_name("volume-9999"));
+  EXPECT_EQ((*list)[1].source_reference, source_name("volume-9999"));
+  for (const char* snap : {"lvol0", "orphan"}) {
+    auto info = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name(snap), *vol);
+    EXPECT_TRUE(info.ok()) << snap << ": " << info.error().message();
+  }
+  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  ASSERT_EQ(vols->size(), 1u);
+  EXPECT_EQ((*vols)[0].reference, source_name("volume-9999"));
+}
+
 TEST(FakeDriver, AdoptionRepeatedWithTheSameIdIsIdempotent) {
   auto d = load(kInventory);
   ASSERT_TRUE(d);

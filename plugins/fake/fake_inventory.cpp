@@ -50,20 +50,42 @@ FakeObject from_json(const json::object& j) {
 
 }  // namespace
 
-Status FakeInventory::add_snapshot(FakeObject o) {
-  if (snapshot_index_.count(o.name) || volume_index_.count(o.name))
-    return Error::invalid_config("object name '" + o.name + "' is used twice");
-  snapshot_index_.emplace(o.name, snapshots_.size());
-  snapshots_.push_back(std::move(o));
+template <class T, class Hash>
+std::uint32_t FakeInventory::Table<T, Hash>::id(const T& value) {
+  auto [it, added] = ids.emplace(value, static_cast<std::uint32_t>(values.size()));
+  if (added) values.push_back(value);
+  return it->second;
+}
+
+std::size_t FakeInventory::MapHash::operator()(const StringMap& m) const noexcept {
+  std::size_t h = 0;
+  for (const auto& [k, v] : m) h = h * 31 + std::hash<std::string>{}(k) * 7 + std::hash<std::string>{}(v);
+  return h;
+}
+
+Status FakeInventory::add(FakeObject o, bool volume) {
+  auto& list = volume ? volumes_ : snapshots_;
+  auto [it, added] = names_.emplace(o.name, Located{volume, static_cast<std::uint32_t>(list.size())});
+  if (!added) return Error::invalid_config("object name '" + o.name + "' is used twice");
+  Stored s{&it->first, o.size_bytes, 0, 0, extra_infos_.id(o.extra_info), o.in_use};
+  if (!volume) s.origin = origins_.id(o.origin);
+  if (o.reason) s.reason = reasons_.id(*o.reason) + 1;
+  list.push_back(s);
   return Status::success();
 }
 
-Status FakeInventory::add_volume(FakeObject o) {
-  if (snapshot_index_.count(o.name) || volume_index_.count(o.name))
-    return Error::invalid_config("object name '" + o.name + "' is used twice");
-  volume_index_.emplace(o.name, volumes_.size());
-  volumes_.push_back(std::move(o));
-  return Status::success();
+Status FakeInventory::add_snapshot(FakeObject o) { return add(std::move(o), false); }
+Status FakeInventory::add_volume(FakeObject o) { return add(std::move(o), true); }
+
+FakeObject FakeInventory::materialize(const Stored& s, bool volume) const {
+  FakeObject o;
+  o.name = *s.name;
+  o.size_bytes = s.size_bytes;
+  if (!volume) o.origin = origins_.values[s.origin];
+  o.in_use = s.in_use;
+  if (s.reason) o.reason = reasons_.values[s.reason - 1];
+  o.extra_info = extra_infos_.values[s.extra_info];
+  return o;
 }
 
 void FakeInventory::generate(const GenerateSpec& spec) {
@@ -91,49 +113,58 @@ void FakeInventory::generate(const GenerateSpec& spec) {
   }
 }
 
-const FakeObject* FakeInventory::find_snapshot(const std::string& name) const {
-  auto it = snapshot_index_.find(name);
-  return it == snapshot_index_.end() ? nullptr : &snapshots_[it->second];
+const FakeInventory::Stored* FakeInventory::find(const std::string& name, bool volume) const {
+  auto it = names_.find(name);
+  if (it == names_.end() || it->second.volume != volume) return nullptr;
+  return &(volume ? volumes_ : snapshots_)[it->second.index];
 }
 
-const FakeObject* FakeInventory::find_volume(const std::string& name) const {
-  auto it = volume_index_.find(name);
-  return it == volume_index_.end() ? nullptr : &volumes_[it->second];
+std::optional<FakeObject> FakeInventory::find_snapshot(const std::string& name) const {
+  const Stored* s = find(name, false);
+  return s ? std::optional<FakeObject>(materialize(*s, false)) : std::nullopt;
 }
 
-Status FakeInventory::rename_snapshot(const std::string& from, const std::string& to) {
-  auto it = snapshot_index_.find(from);
-  if (it == snapshot_index_.end()) return Error::invalid_reference("snapshot '" + from + "' does not exist");
+std::optional<FakeObject> FakeInventory::find_volume(const std::string& name) const {
+  const Stored* s = find(name, true);
+  return s ? std::optional<FakeObject>(materialize(*s, true)) : std::nullopt;
+}
+
+Status FakeInventory::rename(const std::string& from, const std::string& to, bool volume) {
+  const char* kind = volume ? "volume" : "snapshot";
+  auto it = names_.find(from);
+  if (it == names_.end() || it->second.volume != volume)
+    return Error::invalid_reference(std::string(kind) + " '" + from + "' does not exist");
   if (from == to) return Status::success();
-  if (snapshot_index_.count(to) || volume_index_.count(to))
-    return Error::invalid_reference("cannot rename '" + from + "' to '" + to + "': the name is taken");
-  std::size_t i = it->second;
-  snapshot_index_.erase(it);
-  snapshots_[i].name = to;
-  snapshot_index_.emplace(to, i);
+  if (names_.count(to)) return Error::invalid_reference("cannot rename '" + from + "' to '" + to + "': the name is taken");
+  auto node = names_.extract(it);
+  node.key() = to;
+  const auto inserted = names_.insert(std::move(node)).position;
+  (volume ? volumes_ : snapshots_)[inserted->second.index].name = &inserted->first;
+  if (volume) {  // as LVM: the snapshots' origin follows the rename
+    auto old_origin = origins_.ids.find(from);
+    if (old_origin != origins_.ids.end()) {
+      const std::uint32_t old_id = old_origin->second;
+      origins_.ids.erase(old_origin);
+      if (auto existing = origins_.ids.find(to); existing != origins_.ids.end()) {
+        for (auto& s : snapshots_)  // snapshots already named `to` as their (missing) origin
+          if (s.origin == old_id) s.origin = existing->second;
+      } else {
+        origins_.values[old_id] = to;
+        origins_.ids.emplace(to, old_id);
+      }
+    }
+  }
   return Status::success();
 }
 
-Status FakeInventory::rename_volume(const std::string& from, const std::string& to) {
-  auto it = volume_index_.find(from);
-  if (it == volume_index_.end()) return Error::invalid_reference("volume '" + from + "' does not exist");
-  if (from == to) return Status::success();
-  if (snapshot_index_.count(to) || volume_index_.count(to))
-    return Error::invalid_reference("cannot rename '" + from + "' to '" + to + "': the name is taken");
-  std::size_t i = it->second;
-  volume_index_.erase(it);
-  volumes_[i].name = to;
-  volume_index_.emplace(to, i);
-  for (auto& s : snapshots_)
-    if (s.origin == from) s.origin = to;  // as LVM: the origin follows the rename
-  return Status::success();
-}
+Status FakeInventory::rename_snapshot(const std::string& from, const std::string& to) { return rename(from, to, false); }
+Status FakeInventory::rename_volume(const std::string& from, const std::string& to) { return rename(from, to, true); }
 
 Status FakeInventory::save(const std::string& path) const {
   json::object doc;
   json::array snaps, vols;
-  for (const auto& s : snapshots_) snaps.push_back(to_json(s, true));
-  for (const auto& v : volumes_) vols.push_back(to_json(v, false));
+  for (const auto& s : snapshots_) snaps.push_back(to_json(materialize(s, false), true));
+  for (const auto& v : volumes_) vols.push_back(to_json(materialize(v, true), false));
   doc["snapshots"] = std::move(snaps);
   doc["volumes"] = std::move(vols);
   const std::string tmp = path + ".tmp";

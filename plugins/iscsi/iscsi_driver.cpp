@@ -104,35 +104,33 @@ Result<std::vector<TargetScan>> IscsiDriver::scan_kind(const Call& call, TargetK
   return scans;
 }
 
-Result<std::vector<ManageableSnapshot>> IscsiDriver::list_snapshots(const Call& call) noexcept {
+Status IscsiDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
   try {
     auto scans = scan_kind(call, TargetKind::Snapshot, "snapshots");
     if (!scans) return scans.error();
-    std::vector<ManageableSnapshot> out;
     for (const auto& scan : *scans) {
       if (scan.problem) {
         auto r = unreachable_record<ManageableSnapshot>(scan);
         r.source_reference.set("source-name", scan.target.target_class.name);
-        out.push_back(std::move(r));
+        out.add(std::move(r));
       }
-      for (const auto& lun : scan.luns) out.push_back(snapshot_record(scan.target, lun));
+      for (const auto& lun : scan.luns) out.add(snapshot_record(scan.target, lun));
     }
-    return out;
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("iscsi: listing snapshots: ") + e.what());
   }
 }
 
-Result<std::vector<ManageableVolume>> IscsiDriver::list_volumes(const Call& call) noexcept {
+Status IscsiDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
   try {
     auto scans = scan_kind(call, TargetKind::Volume, "volumes");
     if (!scans) return scans.error();
-    std::vector<ManageableVolume> out;
     for (const auto& scan : *scans) {
-      if (scan.problem) out.push_back(unreachable_record<ManageableVolume>(scan));
-      for (const auto& lun : scan.luns) out.push_back(volume_record(scan.target, lun));
+      if (scan.problem) out.add(unreachable_record<ManageableVolume>(scan));
+      for (const auto& lun : scan.luns) out.add(volume_record(scan.target, lun));
     }
-    return out;
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("iscsi: listing volumes: ") + e.what());
   }

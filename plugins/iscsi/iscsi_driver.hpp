@@ -70,14 +70,14 @@ class IscsiDriver final : public Driver,
   VolumeDiscovery* volume_discovery() noexcept override { return this; }
   VolumeAdoption* volume_adoption() noexcept override { return this; }
 
-  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept override;
+  Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;
   Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference,
                                    const std::string& snapshot_id) noexcept override;
   Status release_snapshot(const Call& call, const StringMap& provider_reference,
                           const std::string& snapshot_id) noexcept override;
-  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept override;
+  Status stream_volumes(const Call& call, VolumeSink& out) noexcept override;
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
   Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                  const std::string& volume_id) noexcept override;

@@ -118,15 +118,14 @@ Result<StringMap> LvmDriver::rename_to(const Call& call, const LvRow& lv, const 
   return StringMap{{"source-name", target}};
 }
 
-Result<std::vector<ManageableSnapshot>> LvmDriver::list_snapshots(const Call& call) noexcept {
+Status LvmDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
   try {
     auto rows = commands_.list(call);
     if (!rows) return rows.error();
-    std::vector<ManageableSnapshot> out;
     for (const LvRow& lv : *rows) {
-      if (is_snapshot(classify(lv))) out.push_back(to_snapshot_record(lv));
+      if (is_snapshot(classify(lv))) out.add(to_snapshot_record(lv));
     }
-    return out;
+    return Status::success();
   } catch (const std::exception& e) {
     return internal_error("list_snapshots", e);
   }
@@ -160,15 +159,14 @@ Result<StringMap> LvmDriver::adopt_snapshot(const Call& call, const StringMap& r
   }
 }
 
-Result<std::vector<ManageableVolume>> LvmDriver::list_volumes(const Call& call) noexcept {
+Status LvmDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
   try {
     auto rows = commands_.list(call);
     if (!rows) return rows.error();
-    std::vector<ManageableVolume> out;
     for (const LvRow& lv : *rows) {
-      if (classify(lv) == LvKind::Volume) out.push_back(to_volume_record(lv));
+      if (classify(lv) == LvKind::Volume) out.add(to_volume_record(lv));
     }
-    return out;
+    return Status::success();
   } catch (const std::exception& e) {
     return internal_error("list_volumes", e);
   }

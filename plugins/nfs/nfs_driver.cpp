@@ -114,29 +114,27 @@ ManageableVolume NfsDriver::to_volume(std::size_t share, const ListedFile& file)
   return record;
 }
 
-Result<std::vector<ManageableSnapshot>> NfsDriver::list_snapshots(const Call& call) noexcept {
+Status NfsDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
   try {
     auto listings = list_all(call);
     if (!listings) return listings.error();
-    std::vector<ManageableSnapshot> records;
     for (std::size_t i = 0; i < listings->size(); ++i) {
-      for (const auto& file : (*listings)[i].snapshots) records.push_back(to_snapshot(i, file));
+      for (const auto& file : (*listings)[i].snapshots) out.add(to_snapshot(i, file));
     }
-    return records;
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("nfs: listing snapshots failed: ") + e.what());
   }
 }
 
-Result<std::vector<ManageableVolume>> NfsDriver::list_volumes(const Call& call) noexcept {
+Status NfsDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
   try {
     auto listings = list_all(call);
     if (!listings) return listings.error();
-    std::vector<ManageableVolume> records;
     for (std::size_t i = 0; i < listings->size(); ++i) {
-      for (const auto& file : (*listings)[i].volumes) records.push_back(to_volume(i, file));
+      for (const auto& file : (*listings)[i].volumes) out.add(to_volume(i, file));
     }
-    return records;
+    return Status::success();
   } catch (const std::exception& e) {
     return Error::backend(std::string("nfs: listing volumes failed: ") + e.what());
   }

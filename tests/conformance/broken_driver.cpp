@@ -88,7 +88,7 @@ class BrokenDriver final : public Driver,
   VolumeDiscovery* volume_discovery() noexcept override { return this; }
   VolumeAdoption* volume_adoption() noexcept override { return this; }
 
-  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept override {
+  Status stream_snapshots(const Call& call, SnapshotSink& sink) noexcept override {
     if (broken("ignore_deadline") && call.remaining() < std::chrono::milliseconds(100))
       std::this_thread::sleep_for(std::chrono::seconds(3));
     if (auto st = check_deadline(call); !st) return st.error();
@@ -104,7 +104,8 @@ class BrokenDriver final : public Driver,
       if (first_thread_ == std::thread::id()) first_thread_ = std::this_thread::get_id();
       if (first_thread_ != std::this_thread::get_id()) out.pop_back();
     }
-    return out;
+    for (auto& r : out) sink.add(std::move(r));
+    return Status::success();
   }
 
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
@@ -141,14 +142,13 @@ class BrokenDriver final : public Driver,
     return Status::success();
   }
 
-  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept override {
+  Status stream_volumes(const Call& call, VolumeSink& out) noexcept override {
     if (broken("throw_in_list_volumes")) explode();
     if (broken("abort_in_list_volumes")) std::abort();
     if (auto st = check_deadline(call); !st) return st.error();
     std::lock_guard lock(mutex_);
-    std::vector<ManageableVolume> out;
-    for (const auto& v : volumes_) out.push_back(ManageableVolume{{{"source-name", v.name}}, v.size, false, {}, {}});
-    return out;
+    for (const auto& v : volumes_) out.add(ManageableVolume{{{"source-name", v.name}}, v.size, false, {}, {}});
+    return Status::success();
   }
 
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override {

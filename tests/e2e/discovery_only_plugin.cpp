@@ -11,12 +11,13 @@ class DiscoveryOnlyDriver final : public Driver, public SnapshotDiscovery {
  public:
   SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
 
-  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call&) noexcept override {
+  Status stream_snapshots(const Call&, SnapshotSink& out) noexcept override {
     ManageableSnapshot s;
     s.reference.set("source-name", "only-snap");
     s.size_bytes = 1;
     s.source_reference.set("source-name", "only-volume");
-    return std::vector<ManageableSnapshot>{s};
+    out.add(std::move(s));
+    return Status::success();
   }
 
   static Result<std::unique_ptr<Driver>> create(const DriverContext&) {

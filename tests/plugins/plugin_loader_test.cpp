@@ -42,9 +42,9 @@ INSTANTIATE_TEST_SUITE_P(
     BrokenPlugins, LoadRefusal,
     ::testing::Values(
         RefusedAtLoad{"no_entry_point", "missing entry point 'snapmgr_driver_descriptor_v1'"},
-        RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 2.0, host ABI 1.0"},
-        RefusedAtLoad{"abi_minor", "SDK ABI minor version is newer than the host's: plugin ABI 1.1, host ABI 1.0"},
-        RefusedAtLoad{"fingerprint", "build fingerprint differs: plugin 'gcc/cxx11abi=0/sdk1', host 'gcc/cxx11abi=1/sdk1'"},
+        RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 3.0, host ABI 2.0"},
+        RefusedAtLoad{"abi_minor", "SDK ABI minor version is newer than the host's: plugin ABI 2.1, host ABI 2.0"},
+        RefusedAtLoad{"fingerprint", "build fingerprint differs: plugin 'gcc/cxx11abi=0/sdk2', host 'gcc/cxx11abi=1/sdk2'"},
         RefusedAtLoad{"null_descriptor", "the descriptor function returned null"},
         RefusedAtLoad{"not_elf", "cannot load as a shared object: "}),
     [](const auto& info) { return info.param.fixture; });

@@ -30,12 +30,45 @@
 
 namespace snapmgr {
 
+// Where a listing goes. A driver hands over each record as soon as it has it, so the host can
+// keep its own compact form of it at once: a 100,000-object backend never needs 100,000 full
+// records in memory together. Implemented by the host. `add` may be called only from inside the
+// driver's `stream_*` call (from any of its threads, one at a time), never after it returned.
+template <class Record>
+class RecordSink {
+ public:
+  virtual void add(Record record) noexcept = 0;
+
+ protected:
+  ~RecordSink() = default;
+};
+using SnapshotSink = RecordSink<ManageableSnapshot>;
+using VolumeSink = RecordSink<ManageableVolume>;
+
+namespace detail {
+template <class Record>
+class CollectingSink final : public RecordSink<Record> {
+ public:
+  void add(Record record) noexcept override { records.push_back(std::move(record)); }
+  std::vector<Record> records;
+};
+}  // namespace detail
+
 // Lists every snapshot object on the backend that the host could adopt — including ones the
 // host already manages (the host marks those). Cinder: get_manageable_snapshots.
 class SnapshotDiscovery {
  public:
   virtual ~SnapshotDiscovery() = default;
-  virtual Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept = 0;
+  // Hands every such snapshot to `out`, in the driver's order. On an error, whatever was handed
+  // over is discarded by the host.
+  virtual Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept = 0;
+
+  // The whole stream collected into a vector (for the conformance kit, tests and tools).
+  Result<std::vector<ManageableSnapshot>> list_snapshots(const Call& call) noexcept {
+    detail::CollectingSink<ManageableSnapshot> sink;
+    if (auto st = stream_snapshots(call, sink); !st) return st.error();
+    return std::move(sink.records);
+  }
 };
 
 // Adopts one existing snapshot object. The host calls `inspect_snapshot` synchronously while
@@ -80,7 +113,15 @@ class SnapshotRelease {
 class VolumeDiscovery {
  public:
   virtual ~VolumeDiscovery() = default;
-  virtual Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept = 0;
+  // Hands every such volume to `out`, in the driver's order; as SnapshotDiscovery.
+  virtual Status stream_volumes(const Call& call, VolumeSink& out) noexcept = 0;
+
+  // The whole stream collected into a vector (for the conformance kit, tests and tools).
+  Result<std::vector<ManageableVolume>> list_volumes(const Call& call) noexcept {
+    detail::CollectingSink<ManageableVolume> sink;
+    if (auto st = stream_volumes(call, sink); !st) return st.error();
+    return std::move(sink.records);
+  }
 };
 
 // Adopts one existing volume object; same shape as SnapshotAdoption.

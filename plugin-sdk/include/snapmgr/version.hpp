@@ -12,7 +12,7 @@
 
 #include <cstdint>
 
-#define SNAPMGR_SDK_VERSION_MAJOR 1
+#define SNAPMGR_SDK_VERSION_MAJOR 2
 #define SNAPMGR_SDK_VERSION_MINOR 0
 #define SNAPMGR_SDK_VERSION_PATCH 0
 
@@ -38,7 +38,7 @@
 #define SNAPMGR_CXX11_ABI_FLAG "0"
 #endif
 
-// "<compiler family>/cxx11abi=<0|1>/sdk<major>", e.g. "gcc/cxx11abi=1/sdk1".
+// "<compiler family>/cxx11abi=<0|1>/sdk<major>", e.g. "gcc/cxx11abi=1/sdk2".
 #define SNAPMGR_BUILD_FINGERPRINT \
   SNAPMGR_COMPILER_FAMILY "/cxx11abi=" SNAPMGR_CXX11_ABI_FLAG "/sdk" SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MAJOR)
 
