@@ -64,9 +64,9 @@ std::string_view smallest_packed_value(std::string_view packed) {
 }
 
 char* RecordStore::allocate(std::size_t n) {
-  if (n > kBlockSize / 4) return large_.emplace_back(std::make_unique<char[]>(n)).get();
+  if (n > kBlockSize / 4) return large_.emplace_back(new char[n]).get();  // uninitialised
   if (block_used_ + n > kBlockSize) {
-    blocks_.push_back(std::make_unique<char[]>(kBlockSize));
+    blocks_.emplace_back(new char[kBlockSize]);
     block_used_ = 0;
   }
   char* p = blocks_.back().get() + block_used_;

@@ -40,7 +40,9 @@ class RecordStore {
  private:
   char* allocate(std::size_t n);
 
-  static constexpr std::size_t kBlockSize = 64 * 1024;
+  // Large enough that a 100,000-record listing takes ~6 blocks; only the bytes written become
+  // resident (glibc maps blocks this large on their own, uninitialised pages stay untouched).
+  static constexpr std::size_t kBlockSize = 1024 * 1024;
   std::vector<std::unique_ptr<char[]>> blocks_;  // filled in turn
   std::size_t block_used_ = kBlockSize;           // of the last block; "full" until one exists
   std::vector<std::unique_ptr<char[]>> large_;    // one per allocation over a quarter block
