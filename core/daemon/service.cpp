@@ -36,14 +36,8 @@ bool write_port_file(const std::string& path, std::uint16_t port) {
 // glibc gives busy threads their own malloc arenas, up to 8 per core; with a large pool of
 // request workers each arena keeps the free memory of the listings its threads once built, and
 // the peak RSS grows with the thread count. One arena per core keeps it to what is in use.
-// A fixed 1 MiB mmap threshold makes every block of a listing (its record storage in 1 MiB
-// blocks, its item table) its own mapping, returned to the system when freed, so a listing built
-// while its predecessor is still being read does not stack on memory the predecessor freed in
-// another arena (glibc otherwise raises the threshold after such frees, up to 32 MiB). Response
-// bodies stay below it and keep reusing heap memory (mapping each one costs ~25% throughput).
-void tune_malloc() {
+void limit_malloc_arenas() {
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 }
 
 }  // namespace
@@ -53,7 +47,7 @@ std::string port_file_path(const std::string& state_dir) {
 }
 
 int run_service(const std::string& config_path) {
-  tune_malloc();
+  limit_malloc_arenas();
   HostSetup setup = start_host(config_path);
   if (!setup.errors.empty()) {
     for (const auto& e : setup.errors) std::cerr << e.to_string() << "\n";

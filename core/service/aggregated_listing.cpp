@@ -65,7 +65,6 @@ template <class Record>
 AggregatedListing<Record>::AggregatedListing(const std::vector<Record>& records,
                                              std::shared_ptr<const ManagedIndex> managed)
     : managed_(std::move(managed)) {
-  items_.reserve(records.size());
   for (const Record& r : records) append(r);
 }
 
@@ -77,12 +76,12 @@ void AggregatedListing<Record>::append(const Record& r) {
   item.reference = store_.pack(r.reference);
   item.sort_reference = smallest_packed_value(item.reference);
   item.sort_prefix = prefix_of(item.sort_reference);
-  if (managed_) item.cinder_id = managed_->find(r.reference);
+  if (managed_) item.cinder_id = managed_->find_packed(item.reference);
   if (item.cinder_id) item.reason = &kAlreadyManaged;
   else if (r.in_use) item.reason = &in_use_reason<Record>();
   else if (r.reason) item.reason = store_.intern(*r.reason);
-  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>) item.source_reference = store_.intern(r.source_reference);
-  if (!r.extra_info.empty()) item.extra_info = store_.intern(r.extra_info);
+  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>) item.source_reference = store_.pack(r.source_reference);
+  item.extra_info = store_.pack(r.extra_info);
   items_.push_back(item);
 }
 
@@ -91,8 +90,9 @@ AggregatedListing<Record>::AggregatedListing(std::vector<std::shared_ptr<const A
     : parts_(std::move(parts)) {
   std::size_t total = 0;
   for (const auto& p : parts_) total += p->items_.size();
-  items_.reserve(total);
-  for (const auto& p : parts_) items_.insert(items_.end(), p->items_.begin(), p->items_.end());
+  if (total > UINT32_MAX) throw std::length_error("a listing holds at most 2^32-1 records");
+  for (const auto& p : parts_)
+    for (std::size_t i = 0; i < p->items_.size(); ++i) items_.push_back(p->items_[i]);
 }
 
 // Sizes are small integers with many ties, so a stable LSD radix sort (one pass per byte that
@@ -102,7 +102,7 @@ typename AggregatedListing<Record>::Order AggregatedListing<Record>::size_order(
   const std::size_t n = items_.size();
   std::vector<std::uint64_t> key(n);
   std::uint64_t largest = 0;
-  for (const Item& item : items_) largest = std::max(largest, static_cast<std::uint64_t>(item.size_gib));
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, static_cast<std::uint64_t>(items_[i].size_gib));
   for (std::size_t i = 0; i < n; ++i) {
     const auto size = static_cast<std::uint64_t>(items_[i].size_gib);
     key[i] = ascending ? size : largest - size;
@@ -218,9 +218,9 @@ SnapshotListingEntry AggregatedListing<snapmgr::ManageableSnapshot>::to_entry(co
   e.size = item.size_gib;
   e.safe_to_manage = item.reason == nullptr;
   if (item.reason) e.reason_not_safe = *item.reason;
-  if (item.extra_info) e.extra_info = *item.extra_info;
+  if (!item.extra_info.empty()) e.extra_info = unpack_map(item.extra_info);
   if (item.cinder_id) e.cinder_id = *item.cinder_id;
-  e.source_reference = *item.source_reference;
+  e.source_reference = unpack_map(item.source_reference);
   return e;
 }
 
@@ -232,7 +232,7 @@ VolumeListingEntry AggregatedListing<snapmgr::ManageableVolume>::to_entry(const 
   e.safe_to_manage = item.reason == nullptr;
   if (item.reason) e.reason_not_safe = *item.reason;
   if (item.cinder_id) e.cinder_id = *item.cinder_id;
-  if (item.extra_info) e.extra_info = *item.extra_info;
+  if (!item.extra_info.empty()) e.extra_info = unpack_map(item.extra_info);
   return e;
 }
 

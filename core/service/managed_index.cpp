@@ -1,16 +1,8 @@
 #include "core/service/managed_index.hpp"
 
-namespace snapmgr::core {
+#include "core/service/record_store.hpp"
 
-std::size_t StringMapHash::operator()(const snapmgr::StringMap& m) const noexcept {
-  std::size_t h = 0xcbf29ce484222325ULL;
-  std::hash<std::string_view> hash;
-  for (const auto& [k, v] : m) {
-    h ^= hash(k) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= hash(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  }
-  return h;
-}
+namespace snapmgr::core {
 
 std::string_view uuid_in_cinder_name(ObjectKind kind, std::string_view name) {
   // Cinder's LVM driver escapes names starting with "snapshot" with a leading '_'.
@@ -24,15 +16,20 @@ ManagedIndex::ManagedIndex(ObjectKind kind, const std::vector<ManagedReference>&
   by_reference_.reserve(rows.size());
   ids_.reserve(rows.size());
   for (const auto& row : rows) {
-    by_reference_.emplace(row.provider_reference, row.id);
+    by_reference_.emplace(pack_map(row.provider_reference), row.id);
     ids_.insert(row.id);
   }
 }
 
 const std::string* ManagedIndex::find(const snapmgr::StringMap& reference) const {
   if (by_reference_.empty()) return nullptr;
-  if (auto it = by_reference_.find(reference); it != by_reference_.end()) return &it->second;
-  if (const std::string* name = reference.find("source-name")) {
+  return find_packed(pack_map(reference));
+}
+
+const std::string* ManagedIndex::find_packed(std::string_view packed) const {
+  if (by_reference_.empty()) return nullptr;
+  if (auto it = by_reference_.find(packed); it != by_reference_.end()) return &it->second;
+  if (auto name = packed_value(packed, "source-name")) {
     std::string_view uuid = uuid_in_cinder_name(kind_, *name);
     if (!uuid.empty()) {
       if (auto it = ids_.find(uuid); it != ids_.end()) return &*it;

@@ -4,10 +4,11 @@
 // `source-name` is Cinder's name for a live row — `_snapshot-<uuid>`/`snapshot-<uuid>` for
 // snapshots, `volume-<uuid>` for volumes — whose uuid is that row's id.
 //
-// Lookups take the listed StringMap directly (no key string is built per record), so checking
-// 100,000 records costs 100,000 hash lookups; the open-addressing tables keep a miss (most
-// records are not managed) to the hash and a probe of their compact metadata, without touching
-// the stored references. Immutable after construction; thread-safe to read.
+// References are keyed in packed form (record_store.hpp), the form a listing stores them in, so
+// checking 100,000 listed records costs one hash of bytes the listing just wrote, per record;
+// the open-addressing tables keep a miss (most records are not managed) to the hash and a probe
+// of their compact metadata, without touching the stored references. Immutable after
+// construction; thread-safe to read.
 #pragma once
 
 #include <string>
@@ -22,10 +23,6 @@
 
 namespace snapmgr::core {
 
-struct StringMapHash {
-  std::size_t operator()(const snapmgr::StringMap& m) const noexcept;
-};
-
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
@@ -37,11 +34,13 @@ class ManagedIndex {
 
   // The catalog id managing `reference`, or nullptr.
   const std::string* find(const snapmgr::StringMap& reference) const;
+  // The same for a packed reference.
+  const std::string* find_packed(std::string_view packed) const;
   std::size_t size() const { return by_reference_.size(); }
 
  private:
   ObjectKind kind_;
-  boost::unordered_flat_map<snapmgr::StringMap, std::string, StringMapHash> by_reference_;
+  boost::unordered_flat_map<std::string, std::string, StringHash, std::equal_to<>> by_reference_;  // packed
   boost::unordered_flat_set<std::string, StringHash, std::equal_to<>> ids_;
 };
 

@@ -51,6 +51,15 @@ std::string pack_map(const snapmgr::StringMap& map) {
   return out;
 }
 
+std::optional<std::string_view> packed_value(std::string_view packed, std::string_view key) {
+  while (!packed.empty()) {
+    std::string_view k = take(packed);
+    std::string_view value = take(packed);
+    if (k == key) return value;
+  }
+  return std::nullopt;
+}
+
 std::string_view smallest_packed_value(std::string_view packed) {
   std::string_view smallest;
   bool found = false;
@@ -63,13 +72,18 @@ std::string_view smallest_packed_value(std::string_view packed) {
   return smallest;
 }
 
+RecordStore::~RecordStore() {
+  for (char* block : blocks_) block_pool::give_back(block);
+}
+
 char* RecordStore::allocate(std::size_t n) {
   if (n > kBlockSize / 4) return large_.emplace_back(new char[n]).get();  // uninitialised
   if (block_used_ + n > kBlockSize) {
-    blocks_.emplace_back(new char[kBlockSize]);
+    blocks_.reserve(blocks_.size() + 1);
+    blocks_.push_back(block_pool::take());
     block_used_ = 0;
   }
-  char* p = blocks_.back().get() + block_used_;
+  char* p = blocks_.back() + block_used_;
   block_used_ += n;
   return p;
 }
@@ -82,8 +96,6 @@ std::string_view RecordStore::pack(const snapmgr::StringMap& map) {
   for (const auto& [k, v] : map) p = put(put(p, k), v);
   return {start, n};
 }
-
-const snapmgr::StringMap* RecordStore::intern(const snapmgr::StringMap& map) { return &*maps_.insert(map).first; }
 
 const std::string* RecordStore::intern(const std::string& text) { return &*texts_.insert(text).first; }
 

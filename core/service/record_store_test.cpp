@@ -1,10 +1,14 @@
-// The listing's compact record storage: packed references round-trip exactly and compare like
-// the maps they pack; interned values are stored once and stay where they are.
+// The listing's compact record storage: packed maps round-trip exactly and compare like the
+// maps they pack; interned texts are stored once; nothing moves; pooled blocks are reused.
 #include "core/service/record_store.hpp"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "core/service/pooled_array.hpp"
 
 namespace snapmgr::core {
 namespace {
@@ -41,21 +45,48 @@ TEST(RecordStore, SmallestValueIsAViewIntoThePackedMap) {
   EXPECT_EQ(smallest_packed_value(store.pack(map({}))), "");
 }
 
-TEST(RecordStore, ValuesAreInternedOnceAndNeverMove) {
+TEST(RecordStore, ValuesAreFoundByKey) {
+  const std::string packed = pack_map(map({{"source-id", "42"}, {"source-name", "lvol0"}}));
+  EXPECT_EQ(packed_value(packed, "source-name"), std::optional<std::string_view>("lvol0"));
+  EXPECT_EQ(packed_value(packed, "source-id"), std::optional<std::string_view>("42"));
+  EXPECT_EQ(packed_value(packed, "source"), std::nullopt);
+  EXPECT_EQ(packed_value(pack_map(map({{"lvol0", "source-name"}})), "source-name"), std::nullopt);  // a value is not a key
+}
+
+TEST(RecordStore, TextsAreInternedOnceAndNothingMoves) {
   RecordStore store;
-  const snapmgr::StringMap* gold = store.intern(map({{"pool", "gold"}}));
   const std::string* reason = store.intern(std::string("has clones"));
+  const std::string_view first = store.pack(map({{"source-name", "snap-first"}}));
   std::vector<std::string_view> packed;
-  for (int i = 0; i < 20'000; ++i) {  // many arena blocks and rehashes later...
-    store.intern(map({{"source-name", "volume-" + std::to_string(i)}}));
+  for (int i = 0; i < 50'000; ++i) {  // several pooled blocks and rehashes later...
     store.intern("reason " + std::to_string(i));
     packed.push_back(store.pack(map({{"source-name", "snap-" + std::to_string(i)}})));
   }
-  EXPECT_EQ(store.intern(map({{"pool", "gold"}})), gold);  // ...the same addresses
-  EXPECT_EQ(*gold, map({{"pool", "gold"}}));
-  EXPECT_EQ(store.intern(std::string("has clones")), reason);
-  EXPECT_NE(store.intern(map({{"pool", "silver"}})), gold);
-  for (int i = 0; i < 20'000; ++i) EXPECT_EQ(unpack_map(packed[i]), map({{"source-name", "snap-" + std::to_string(i)}}));
+  EXPECT_EQ(store.intern(std::string("has clones")), reason);  // ...the same addresses
+  EXPECT_EQ(*reason, "has clones");
+  EXPECT_NE(store.intern(std::string("has snapshots")), reason);
+  EXPECT_EQ(unpack_map(first), map({{"source-name", "snap-first"}}));
+  for (int i = 0; i < 50'000; ++i) EXPECT_EQ(unpack_map(packed[i]), map({{"source-name", "snap-" + std::to_string(i)}}));
+}
+
+TEST(BlockPool, IdleBlocksAreReused) {
+  char* a = block_pool::take();
+  a[block_pool::kBlockSize - 1] = 1;  // the whole block is usable
+  block_pool::give_back(a);
+  char* b = block_pool::take();
+  EXPECT_EQ(a, b);  // the idle block came back
+  block_pool::give_back(b);
+}
+
+TEST(PooledArray, AppendingNeverMovesItems) {
+  PooledArray<std::uint64_t> items;
+  const std::size_t n = 3 * PooledArray<std::uint64_t>::kPerBlock + 5;  // four blocks
+  items.push_back(0);
+  const std::uint64_t* first = &items[0];
+  for (std::uint64_t i = 1; i < n; ++i) items.push_back(i * 3);
+  ASSERT_EQ(items.size(), n);
+  EXPECT_EQ(&items[0], first);
+  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(items[i], i * 3) << i;
 }
 
 }  // namespace
