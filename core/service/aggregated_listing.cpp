@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cstdint>
 #include <stdexcept>
 #include <type_traits>
@@ -13,7 +12,6 @@ namespace snapmgr::core {
 namespace {
 
 const std::string kAlreadyManaged = "already managed";
-const std::string kEmpty;
 
 template <class Record>
 const std::string& in_use_reason() {

@@ -5,7 +5,7 @@
 // rename), so renames survive a restart as they would on a real backend.
 //
 // Storage is compact, so that a 100,000-snapshot benchmark backend costs the process about
-// 130 bytes per object rather than the ~480 of a FakeObject: each name is stored once (as the
+// 190 bytes per object rather than the ~480 of a FakeObject: each name is stored once (as the
 // key of the name index), and origins, reasons and extra_info maps, which repeat, are stored once
 // per distinct value. Objects are handed out as FakeObject values.
 //
