@@ -14,6 +14,18 @@ std::string describe_reference(const StringMap& ref) {
   return s + "}";
 }
 
+// The InspectionMemo key of a snapshot checked against a volume, or of a volume.
+std::string snapshot_key(const StringMap& reference, const StringMap& volume_reference) {
+  const std::string* name = reference.find("source-name");
+  const std::string* volume = volume_reference.find("source-name");
+  return "snapshot/" + (name ? *name : "") + "/" + (volume ? *volume : "");
+}
+
+std::string volume_key(const StringMap& reference) {
+  const std::string* name = reference.find("source-name");
+  return "volume/" + (name ? *name : "");
+}
+
 Error internal_error(const char* operation, const std::exception& e) {
   return Error::backend(std::string("lvm: ") + operation + " failed unexpectedly: " + e.what());
 }
@@ -118,6 +130,19 @@ Result<StringMap> LvmDriver::rename_to(const Call& call, const LvRow& lv, const 
   return StringMap{{"source-name", target}};
 }
 
+std::optional<StringMap> LvmDriver::adopt_inspected(const Call& call, const std::string& key, const std::string& target,
+                                                    const char* role) {
+  auto row = inspected_.take(key);
+  if (!row) return std::nullopt;
+  auto renamed = rename_to(call, *row, target, role);
+  if (!renamed) {
+    logger_.info("lvm: " + std::string(role) + " " + quote_name(row->name) +
+                 " changed since it was inspected (" + renamed.error().message() + "); looking again");
+    return std::nullopt;
+  }
+  return std::move(*renamed);
+}
+
 Status LvmDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
   try {
     auto rows = commands_.list(call);
@@ -136,6 +161,7 @@ Result<ManageableSnapshot> LvmDriver::inspect_snapshot(const Call& call, const S
   try {
     auto lv = checked_snapshot(call, reference, volume_reference);
     if (!lv) return lv.error();
+    inspected_.remember(snapshot_key(reference, volume_reference), *lv);
     return to_snapshot_record(*lv);
   } catch (const std::exception& e) {
     return internal_error("inspect_snapshot", e);
@@ -148,6 +174,9 @@ Result<StringMap> LvmDriver::adopt_snapshot(const Call& call, const StringMap& r
   try {
     auto target = new_name(config_.snapshot_name_template, snapshot_id, true);
     if (!target) return target.error();
+    if (auto adopted = adopt_inspected(call, snapshot_key(reference, volume_reference), *target, "snapshot")) {
+      return std::move(*adopted);
+    }
     bool missing = false;
     auto lv = checked_snapshot(call, reference, volume_reference, &missing);
     if (!lv) return already_adopted(call, lv.error(), missing, *target, [&](const StringMap& renamed) {
@@ -176,6 +205,7 @@ Result<ManageableVolume> LvmDriver::inspect_volume(const Call& call, const Strin
   try {
     auto lv = checked_volume(call, reference);
     if (!lv) return lv.error();
+    inspected_.remember(volume_key(reference), *lv);
     return to_volume_record(*lv);
   } catch (const std::exception& e) {
     return internal_error("inspect_volume", e);
@@ -187,6 +217,7 @@ Result<StringMap> LvmDriver::adopt_volume(const Call& call, const StringMap& ref
   try {
     auto target = new_name(config_.volume_name_template, volume_id, false);
     if (!target) return target.error();
+    if (auto adopted = adopt_inspected(call, volume_key(reference), *target, "volume")) return std::move(*adopted);
     bool missing = false;
     auto lv = checked_volume(call, reference, &missing);
     if (!lv) return already_adopted(call, lv.error(), missing, *target, [&](const StringMap& renamed) {

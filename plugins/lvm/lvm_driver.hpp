@@ -23,8 +23,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "inspection_memo.hpp"
 #include "lvm_commands.hpp"
 #include "lvm_options.hpp"
 #include "snapmgr/driver.hpp"
@@ -75,9 +77,15 @@ class LvmDriver final : public Driver,
                                     const std::string& target, Check check) const;
   Result<StringMap> rename_to(const Call& call, const LvRow& lv, const std::string& target, const char* role);
 
+  // Renames the LV an inspection just checked (taken from `inspected_` under `key`) without a
+  // second lvs; nullopt when there is none or the rename failed (the caller then looks again).
+  std::optional<StringMap> adopt_inspected(const Call& call, const std::string& key, const std::string& target,
+                                           const char* role);
+
   LvmConfig config_;
   Logger& logger_;
   LvmCommands commands_;
+  InspectionMemo inspected_;
 };
 
 }  // namespace snapmgr::lvm

@@ -56,7 +56,8 @@ TEST_F(LvmProcessCount, ListingTwoHundredLvsRunsOneProcess) {
   EXPECT_EQ(bulk_snapshots_of_their_volume, 100u);
 }
 
-TEST_F(LvmProcessCount, InspectRunsOneAndAdoptTwo) {
+TEST_F(LvmProcessCount, InspectRunsOneAndTheAdoptionAfterItOne) {
+  // snapmgrd inspects before its 202 and adopts right after: two lvm2 processes in all.
   const std::string vg = fixture().vg();
   ASSERT_TRUE((*driver_)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")).ok());
   EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{kLvsPrefix + vg + "/snap-a1"}));
@@ -64,8 +65,7 @@ TEST_F(LvmProcessCount, InspectRunsOneAndAdoptTwo) {
   fixture().clear_counted_calls();
   auto snap = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
   ASSERT_TRUE(snap.ok()) << snap.error().message();
-  EXPECT_EQ(fixture().counted_calls(),
-            (std::vector<std::string>{kLvsPrefix + vg + "/snap-a1", "lvrename " + vg + " snap-a1 _snapshot-" + kId}));
+  EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{"lvrename " + vg + " snap-a1 _snapshot-" + kId}));
 
   fixture().clear_counted_calls();
   ASSERT_TRUE((*driver_)->volume_adoption()->inspect_volume(test_call(), source_name("vol-b")).ok());
@@ -74,13 +74,38 @@ TEST_F(LvmProcessCount, InspectRunsOneAndAdoptTwo) {
   fixture().clear_counted_calls();
   auto vol = (*driver_)->volume_adoption()->adopt_volume(test_call(), source_name("vol-b"), kId);
   ASSERT_TRUE(vol.ok()) << vol.error().message();
+  EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{"lvrename " + vg + " vol-b volume-" + kId}));
+}
+
+TEST_F(LvmProcessCount, AdoptWithoutAnInspectionRunsTwo) {
+  const std::string vg = fixture().vg();
+  auto snap = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
+  ASSERT_TRUE(snap.ok()) << snap.error().message();
   EXPECT_EQ(fixture().counted_calls(),
-            (std::vector<std::string>{kLvsPrefix + vg + "/vol-b", "lvrename " + vg + " vol-b volume-" + kId}));
+            (std::vector<std::string>{kLvsPrefix + vg + "/snap-a1", "lvrename " + vg + " snap-a1 _snapshot-" + kId}));
 
   // A refused adoption stops after its one lvs.
   fixture().clear_counted_calls();
   EXPECT_FALSE((*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a"), kId).ok());
   EXPECT_EQ(fixture().counted_calls().size(), 1u);
+}
+
+TEST_F(LvmProcessCount, AnLvChangedAfterItsInspectionIsLookedAtAgain) {
+  const std::string vg = fixture().vg();
+  ASSERT_TRUE((*driver_)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")).ok());
+  // Someone else renames it between the inspection and the adoption.
+  auto other = fixture().load_driver({{"lvm_binary", kCountingLvm}});
+  ASSERT_TRUE(other);
+  ASSERT_TRUE((*other)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"),
+                                                            "11111111-2222-4333-8444-555555555555").ok());
+  fixture().clear_counted_calls();
+  auto late = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
+  ASSERT_FALSE(late.ok()) << "snap-a1 is gone: the adoption looked again and says so";
+  EXPECT_EQ(late.error().code(), ErrorCode::InvalidReference) << late.error().message();
+  const auto calls = fixture().counted_calls();
+  ASSERT_GE(calls.size(), 2u);
+  EXPECT_EQ(calls[0], "lvrename " + vg + " snap-a1 _snapshot-" + kId) << "the remembered LV was tried first";
+  EXPECT_EQ(calls[1], kLvsPrefix + vg + "/snap-a1") << "then looked at again";
 }
 
 TEST_F(LvmProcessCount, HostileNamesAreInvalidReferencesAndStartNoProcess) {
