@@ -57,7 +57,11 @@ class Catalog {
   virtual ~Catalog() = default;
 
   // Changes whenever a volume or snapshot row is written by this process; lets callers cache
-  // data derived from the catalog.
+  // data derived from the catalog. It is odd while a write is in progress (from before its
+  // commit until its statement has returned — SQLite's automatic WAL checkpoint runs inside the
+  // statement, after the commit is visible) and even otherwise. So data derived after reading
+  // an even generation G is current for as long as the generation is G; data derived after
+  // reading an odd one may already be out of date and must not be reused.
   virtual std::uint64_t generation() const = 0;
 
   virtual ServiceStatus upsert_service(const ServiceRow& row) = 0;

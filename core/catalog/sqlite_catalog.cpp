@@ -15,6 +15,19 @@ namespace rows = sqlite_rows;
 
 namespace {
 
+// Makes the generation odd for the span of a write and even again after it, whatever happens
+// (see Catalog::generation()). Taken under the writer lock, so writes never overlap.
+class WriteWindow {
+ public:
+  explicit WriteWindow(std::atomic<std::uint64_t>& generation) : generation_(generation) { ++generation_; }
+  ~WriteWindow() { ++generation_; }
+  WriteWindow(const WriteWindow&) = delete;
+  WriteWindow& operator=(const WriteWindow&) = delete;
+
+ private:
+  std::atomic<std::uint64_t>& generation_;
+};
+
 constexpr int kBusyTimeoutMs = 10000;
 
 std::unique_ptr<SQLite::Database> connect(const std::string& path) {
@@ -151,8 +164,8 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     rows::bind_optional(q, 15, v.updated_at);
     q.exec();
     rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
+    WriteWindow window(generation_);
     tx.commit();
-    ++generation_;
     return Done{};
   } catch (const SQLite::Exception& e) {
     if (is_unique_violation(e)) return conflict("volume", v.backend, v.provider_reference);
@@ -188,8 +201,8 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
     rows::bind_optional(q, 13, s.updated_at);
     q.exec();
     rows::write_metadata(*writer_, "snapshot_metadata", "snapshot_id", s.id, s.metadata);
+    WriteWindow window(generation_);
     tx.commit();
-    ++generation_;
     return Done{};
   } catch (const SQLite::Exception& e) {
     if (is_unique_violation(e)) return conflict("snapshot", s.backend, s.provider_reference);
@@ -305,8 +318,8 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
     std::lock_guard lock(writer_mutex_);
     SQLite::Statement q(*writer_, sql);
     for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+    WriteWindow window(generation_);
     bool applied = q.exec() > 0;
-    if (applied) ++generation_;
     return applied;
   } catch (const SQLite::Exception& e) {
     if (is_unique_violation(e) && update.provider_reference) {

@@ -203,6 +203,22 @@ TEST_F(CatalogTest, GenerationChangesOnWrites) {
   EXPECT_EQ(catalog_->generation(), g1);
 }
 
+TEST_F(CatalogTest, GenerationIsEvenBetweenWritesAndOddDuringThem) {
+  // A listing derived while the generation is odd is never reused: the write it overlapped
+  // may already be visible (the soak found listings reused across an adoption this way).
+  EXPECT_EQ(catalog_->generation() % 2, 0u);
+  const auto g0 = catalog_->generation();
+  ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
+  EXPECT_EQ(catalog_->generation(), g0 + 2);
+  RowUpdate no_match;
+  no_match.expected_status = {"nonexistent"};
+  no_match.status = "error";
+  EXPECT_FALSE(*catalog_->update_volume("v1", no_match));
+  EXPECT_EQ(catalog_->generation() % 2, 0u);
+  EXPECT_FALSE(catalog_->insert_volume(volume("v1", "volume-a")).ok()) << "a failed write";
+  EXPECT_EQ(catalog_->generation() % 2, 0u) << "leaves it even too";
+}
+
 TEST_F(CatalogTest, LiveReferencesOfABackend) {
   ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
   ASSERT_TRUE(catalog_->insert_snapshot(snapshot("s1", "v1", "lvol0")).ok());
