@@ -2,11 +2,13 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "core/api/python_repr.hpp"
-#include "core/api/unicode_tables.hpp"
+#include "core/python_compat/python_repr.hpp"
+#include "core/python_compat/unicode_tables.hpp"
 #include "core/api/uuid_like.hpp"
 
 namespace snapmgr::core::api {
+
+using namespace python_compat;
 namespace {
 
 using SchemaPtr = std::shared_ptr<const Schema>;

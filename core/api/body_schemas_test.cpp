@@ -4,7 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-#include "core/api/unicode_tables.hpp"
+#include "core/common/echoed.hpp"
+#include "core/python_compat/unicode_tables.hpp"
 #include "core/api/uuid_like.hpp"
 
 namespace snapmgr::core::api {
@@ -68,6 +69,19 @@ TEST(ManageSnapshotBody, FieldErrorsNameTheFieldAndItsValue) {
             "Invalid input for field/attribute volume_id. Value: 7. 7 is not of type 'string'");
 }
 
+TEST(ManageSnapshotBody, AHugeValueIsQuotedOnlyInPart) {
+  // A 900 KB name came back twice, as a 1.8 MB message; ordinary sizes read exactly as Cinder's.
+  const std::string huge(900 * 1024, 'n');
+  const std::string message = snapshot_error(snapshot_with(R"("name": ")" + huge + "\""));
+  const std::string shown = std::string(kEchoLimit, 'n') + "...(921600 bytes)";
+  const std::string shown_repr = "'" + std::string(kEchoLimit - 1, 'n') + "...(921602 bytes)";
+  EXPECT_EQ(message, "Invalid input for field/attribute name. Value: " + shown + ". " + shown_repr + " is too long");
+  EXPECT_LT(message.size(), 4 * kEchoLimit);
+  const std::string huge_key(200000, 'k');
+  const std::string extra = snapshot_error(snapshot_with("\"" + huge_key + R"(": 1)"));
+  EXPECT_LT(extra.size(), 4 * kEchoLimit) << extra.substr(0, 200);
+}
+
 TEST(ManageSnapshotBody, NameAndDescriptionRules) {
   EXPECT_EQ(snapshot_error(snapshot_with(R"("name": "")")), "<accepted>");
   std::string long_name(256, 'n');
@@ -79,7 +93,7 @@ TEST(ManageSnapshotBody, NameAndDescriptionRules) {
                 "' is too long");
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "a\nb")")),
             "Invalid input for field/attribute description. Value: a\nb. 'a\\nb' does not match " +
-                cinder_description_pattern_repr());
+                python_compat::cinder_description_pattern_repr());
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "tab\there")"))
                 .rfind("Invalid input for field/attribute description. Value: tab\there. 'tab\\there' does not match '^[", 0),
             0u);

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
-#include "core/api/python_repr.hpp"
+#include "core/common/echoed.hpp"
+#include "core/python_compat/python_repr.hpp"
 
 namespace snapmgr::core::api {
+
+using namespace python_compat;
 namespace {
 
 bool is_type(const boost::json::value& v, const std::string& type) {
@@ -51,34 +54,34 @@ class Validator {
         }
         std::string names;
         for (const auto& t : s.types) names += (names.empty() ? "" : ", ") + python_string_repr(t);
-        return error(path, v, python_repr(v) + " is not of type " + names);
+        return error(path, v, echoed(python_repr(v)) + " is not of type " + names);
       }
       case K::MinLength:
         if (v.is_string() && python_length(v.get_string()) < s.min_length) {
-          return error(path, v, python_repr(v) + " is too short");
+          return error(path, v, echoed(python_repr(v)) + " is too short");
         }
         return std::nullopt;
       case K::MaxLength:
         if (v.is_string() && python_length(v.get_string()) > s.max_length) {
-          return error(path, v, python_repr(v) + " is too long");
+          return error(path, v, echoed(python_repr(v)) + " is too long");
         }
         return std::nullopt;
       case K::Pattern:
         if (v.is_string() && !s.pattern(v.get_string())) {
-          return error(path, v, python_repr(v) + " does not match " + s.pattern_repr);
+          return error(path, v, echoed(python_repr(v)) + " does not match " + s.pattern_repr);
         }
         return std::nullopt;
       case K::Format:
         // Cinder's format checkers receive any type; a failure reads "<repr> is not a '<fmt>'".
         if (!v.is_string() || !s.format(v.get_string())) {
-          return error(path, v, python_repr(v) + " is not a " + python_string_repr(s.format_name));
+          return error(path, v, echoed(python_repr(v)) + " is not a " + python_string_repr(s.format_name));
         }
         return std::nullopt;
       case K::Enum: {
         for (const auto& e : s.enum_values) {
           if (python_equal(e, v)) return std::nullopt;
         }
-        return error(path, v, python_repr(v) + " is not one of " + python_repr(s.enum_values));
+        return error(path, v, echoed(python_repr(v)) + " is not one of " + python_repr(s.enum_values));
       }
       case K::Properties: {
         if (!v.is_object()) return std::nullopt;
@@ -125,13 +128,13 @@ class Validator {
         if (s.property_pattern) {
           std::sort(extras.begin(), extras.end());
           std::string joined;
-          for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + python_string_repr(x);
+          for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + echoed(python_string_repr(x));
           return error(path, v,
                        joined + (extras.size() == 1 ? " does" : " do") + " not match any of the regexes: " +
                            s.property_pattern_repr);
         }
         std::string joined;
-        for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + python_string_repr(x);
+        for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + echoed(python_string_repr(x));
         return error(path, v,
                      "Additional properties are not allowed (" + joined + (extras.size() == 1 ? " was" : " were") +
                          " unexpected)");
@@ -145,7 +148,8 @@ class Validator {
 
 std::string SchemaError::cinder_message() const {
   if (path.empty()) return message;
-  return "Invalid input for field/attribute " + path.back() + ". Value: " + python_str(instance) + ". " + message;
+  return "Invalid input for field/attribute " + echoed(path.back()) + ". Value: " + echoed(python_str(instance)) + ". " +
+         message;
 }
 
 std::optional<SchemaError> validate(const Schema& schema, const boost::json::value& instance) {

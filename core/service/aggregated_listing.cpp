@@ -8,6 +8,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/common/echoed.hpp"
+#include "core/python_compat/python_repr.hpp"
+
 namespace snapmgr::core {
 namespace {
 
@@ -36,13 +39,30 @@ std::string sort_key_text(const std::vector<SortKey>& keys) {
   return s;
 }
 
+// The marker as Cinder prints it in "marker not found: %s": Python's str() of the decoded JSON
+// value — a string without quotes, null as None, an object as {'k': 'v'}.
+std::string marker_text(const std::string& marker) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(marker, ec);
+  if (ec) return echoed(marker);
+  if (value.is_double()) {
+    // An integer too large for 64 bits: Python keeps it exact, Boost.JSON made it a double.
+    const auto first = marker.find_first_not_of(" \t\r\n");
+    const auto last = marker.find_last_not_of(" \t\r\n");
+    const std::string digits = marker.substr(first, last - first + 1);
+    const bool integer = digits.find_first_not_of("-0123456789") == std::string::npos;
+    if (integer) return echoed(digits);
+  }
+  return echoed(python_compat::python_str(value));
+}
+
 // The marker as a reference; nullopt when it parses but cannot equal any reference.
 ServiceResult<std::optional<snapmgr::StringMap>> parse_marker(const std::string& marker) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(marker, ec);
   if (ec) {
     return ServiceError{Fault::InvalidInput,
-                        "marker " + marker + " can not be analysed, please use json like format"};
+                        "marker " + echoed(marker) + " can not be analysed, please use json like format"};
   }
   if (!value.is_object()) return std::optional<snapmgr::StringMap>{};
   snapmgr::StringMap reference;
@@ -193,7 +213,7 @@ ServiceResult<std::vector<typename AggregatedListing<Record>::Entry>> Aggregated
         if (items_[i].sort_prefix == prefix && items_[i].reference == packed) equal.push_back(i);
       }
     }
-    if (equal.empty()) return ServiceError{Fault::InvalidInput, "marker not found: " + *query.marker};
+    if (equal.empty()) return ServiceError{Fault::InvalidInput, "marker not found: " + marker_text(*query.marker)};
     for (std::size_t i = 0; i < order->size(); ++i) {
       if (std::find(equal.begin(), equal.end(), (*order)[i]) != equal.end()) {
         start = i + 1;

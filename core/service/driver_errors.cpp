@@ -1,11 +1,12 @@
 #include "core/service/driver_errors.hpp"
 
 #include "core/catalog/reference_codec.hpp"
+#include "core/common/echoed.hpp"
 
 namespace snapmgr::core {
 
 ServiceError driver_fault(const snapmgr::Error& error, const std::string& context) {
-  const std::string message = context + ": " + error.message();
+  const std::string message = context + ": " + echoed(error.message());
   switch (error.code()) {
     case snapmgr::ErrorCode::InvalidReference: return {Fault::BadRequest, message};
     case snapmgr::ErrorCode::NotFound: return {Fault::NotFound, message};
@@ -21,7 +22,7 @@ ServiceError driver_fault(const snapmgr::Error& error, const std::string& contex
 
 ServiceError invalid_reference(const char* kind, const snapmgr::StringMap& reference, const std::string& reason) {
   return {Fault::BadRequest, std::string("Manage existing ") + kind + " failed due to invalid backend reference " +
-                                 to_canonical_json(reference) + ": " + reason};
+                                 echoed(to_canonical_json(reference)) + ": " + echoed(reason)};
 }
 
 }  // namespace snapmgr::core

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace snapmgr::core::api {
+namespace snapmgr::core::python_compat {
 
 // Cinder's description rule: category not C* and not Z* except Zs, and only in the BMP
 // (Cinder builds its regex over code points 0..0xFFFE, so an emoji fails it).
@@ -19,4 +19,4 @@ bool is_python_printable(char32_t code_point);
 // repr() of Cinder's description regex, as jsonschema prints it in "'…' does not match …".
 const std::string& cinder_description_pattern_repr();
 
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat

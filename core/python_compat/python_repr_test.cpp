@@ -1,11 +1,11 @@
-#include "core/api/python_repr.hpp"
+#include "core/python_compat/python_repr.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-#include "core/api/unicode_tables.hpp"
+#include "core/python_compat/unicode_tables.hpp"
 
-namespace snapmgr::core::api {
+namespace snapmgr::core::python_compat {
 namespace {
 
 std::string repr(const char* json) { return python_repr(boost::json::parse(json)); }
@@ -64,4 +64,4 @@ TEST(UnicodeTables, CindersPrintableRule) {
 }
 
 }  // namespace
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat

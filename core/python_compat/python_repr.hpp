@@ -15,7 +15,7 @@
 
 #include <boost/json/value.hpp>
 
-namespace snapmgr::core::api {
+namespace snapmgr::core::python_compat {
 
 std::string python_repr(const boost::json::value& value);
 std::string python_string_repr(std::string_view utf8);
@@ -27,4 +27,4 @@ std::string python_float_repr(double value);
 // value (0x80..0xFF), so decoding never fails.
 std::u32string decode_utf8(std::string_view utf8);
 
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat

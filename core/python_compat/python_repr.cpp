@@ -1,12 +1,12 @@
-#include "core/api/python_repr.hpp"
+#include "core/python_compat/python_repr.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-#include "core/api/unicode_tables.hpp"
+#include "core/python_compat/unicode_tables.hpp"
 
-namespace snapmgr::core::api {
+namespace snapmgr::core::python_compat {
 namespace {
 
 void append_utf8(std::string& out, char32_t cp) {
@@ -168,4 +168,4 @@ std::string python_str(const boost::json::value& value) {
   return python_repr(value);
 }
 
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat
