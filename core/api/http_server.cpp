@@ -1,6 +1,10 @@
 #include "core/api/http_server.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include <sys/resource.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -14,23 +18,66 @@ namespace snapmgr::core::api {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+std::size_t default_max_connections() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 65536;
+  const auto soft = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t reserved = std::max<std::size_t>(64, soft / 4);
+  return std::max<std::size_t>(16, soft > reserved ? soft - reserved : 0);
+}
+
+void RateLimitedWarning::warn(const std::string& text) {
+  std::size_t held;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_ && now - *last_ < interval_) {
+      ++held_back_;
+      return;
+    }
+    last_ = now;
+    held = std::exchange(held_back_, 0);
+  }
+  if (held == 0) log().warn("{}", text);
+  else log().warn("{} ({} more like it in the last {}s)", text, held, interval_.count());
+}
+
 HttpServer::Impl::Impl(HttpServerOptions opts, RequestHandler h) : options(std::move(opts)), handler(std::move(h)) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (options.io_threads == 0) options.io_threads = cores;
   if (options.worker_threads == 0) options.worker_threads = std::max(64u, 16 * cores);
+  if (options.max_connections == 0) options.max_connections = default_max_connections();
 }
 
 void HttpServer::Impl::accept() {
   acceptor->async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
     if (stopping || !acceptor->is_open()) return;
     if (ec) {
-      // Out of descriptors or a transient failure: keep the listener alive, retry shortly.
-      log().warn("accept failed: {}", ec.message());
+      // Out of descriptors or a transient failure: keep the listener alive, retry shortly, and
+      // give back a descriptor held by a connection that is only waiting.
+      accept_warning.warn("accept failed: " + ec.message());
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) shed_longest_waiting();
       accept_retry.expires_after(std::chrono::milliseconds(100));
       accept_retry.async_wait([this](boost::system::error_code) {
         if (!stopping) accept();
       });
       return;
+    }
+    std::size_t open;
+    {
+      std::lock_guard lock(mutex);
+      open = sessions.size();
+    }
+    if (open >= options.max_connections) {
+      if (!shed_longest_waiting()) {
+        shed_warning.warn("connection limit (" + std::to_string(options.max_connections) +
+                          ") reached and every connection is busy with a request: a new connection was closed");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return accept();
+      }
+      shed_warning.warn("connection limit (" + std::to_string(options.max_connections) +
+                        ") reached: closed the connection that had waited longest for a request");
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
@@ -39,6 +86,21 @@ void HttpServer::Impl::accept() {
     session->start();
     accept();
   });
+}
+
+bool HttpServer::Impl::shed_longest_waiting() {
+  std::shared_ptr<Session> oldest;
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [_, weak] : sessions) {
+      auto session = weak.lock();
+      if (!session || session->busy() || session->shed_requested()) continue;
+      if (!oldest || session->waiting_since() < oldest->waiting_since()) oldest = std::move(session);
+    }
+  }
+  if (!oldest || !oldest->mark_shed()) return false;
+  oldest->shutdown_if_idle();
+  return true;
 }
 
 void HttpServer::Impl::add_session(const std::shared_ptr<Session>& session) {
@@ -91,11 +153,23 @@ snapmgr::Result<std::uint16_t, std::string> HttpServer::start() {
   for (unsigned i = 0; i < s.options.io_threads; ++i) {
     s.io_threads.emplace_back([&s] {
       auto guard = asio::make_work_guard(s.io);
-      s.io.run();
+      // Sessions catch what their handlers throw; this is the net under that net: an I/O
+      // thread never ends while the server runs.
+      for (;;) {
+        try {
+          s.io.run();
+          return;
+        } catch (const std::exception& e) {
+          log().error("HTTP I/O thread: unexpected error, carrying on: {}", e.what());
+        } catch (...) {
+          log().error("HTTP I/O thread: unexpected error, carrying on");
+        }
+      }
     });
   }
-  log().info("HTTP API listening on {}:{} ({} I/O threads, {} request workers)", s.options.address, s.bound_port,
-             s.options.io_threads, s.options.worker_threads);
+  log().info("HTTP API listening on {}:{} ({} I/O threads, {} request workers, at most {} connections)",
+             s.options.address, s.bound_port, s.options.io_threads, s.options.worker_threads,
+             s.options.max_connections);
   return s.bound_port;
 }
 

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -22,11 +24,27 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include "core/api/faults.hpp"
 #include "core/api/http_server.hpp"
 
 namespace snapmgr::core::api {
 
 class Session;
+
+// A warning logged at most once per `interval`; the lines held back meanwhile are counted in the
+// next one.
+class RateLimitedWarning {
+ public:
+  explicit RateLimitedWarning(std::chrono::seconds interval = std::chrono::seconds(10)) : interval_(interval) {}
+  // Logs "<text> (N more like it in the last Ts)" when due, else counts it.
+  void warn(const std::string& text);
+
+ private:
+  std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::optional<std::chrono::steady_clock::time_point> last_;
+  std::size_t held_back_ = 0;
+};
 
 class HttpServer::Impl {
  public:
@@ -49,8 +67,13 @@ class HttpServer::Impl {
   std::uint16_t bound_port = 0;
   bool running = false;
   std::atomic<bool> stopping{false};
+  RateLimitedWarning accept_warning;
+  RateLimitedWarning shed_warning;
 
   void accept();
+  // At the connection limit: asks the connection that has waited longest for a request to
+  // close. False when every connection is busy with a request.
+  bool shed_longest_waiting();
   void add_session(const std::shared_ptr<Session>& session);
   void remove_session(const Session* session);
   void request_started();
@@ -69,12 +92,27 @@ class Session : public std::enable_shared_from_this<Session> {
   // finishes first and its connection is closed after the answer.
   void shutdown_if_idle();
 
+  // For shedding, read from other threads: whether a request is being handled, since when the
+  // connection has been waiting for its next request, and whether it was already asked to go.
+  bool busy() const { return busy_; }
+  std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
+  bool shed_requested() const { return shed_; }
+  bool mark_shed() { return !shed_.exchange(true); }
+
  private:
+  // Runs a completion handler's body; an exception closes this connection (logged) instead of
+  // leaving the I/O thread.
+  template <class Fn>
+  void guarded(Fn&& fn) noexcept;
   void read_header();
+  void read_header_bytes();
+  void on_header_bytes(std::size_t header_size);
+  void begin_request();
   void on_header(boost::system::error_code ec);
   void read_body();
   void on_body(boost::system::error_code ec);
   void refuse(boost::system::error_code ec);
+  void answer_and_close(const ApiError& error);
   void write(HttpResponse response, bool counted);
   void linger_close();
   void drain();
@@ -89,8 +127,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_;
   std::string target_;
   std::chrono::steady_clock::time_point started_;
-  bool busy_ = false;    // a request is being handled or its answer written
+  std::atomic<bool> busy_{false};  // a request is being handled or its answer written
+  std::atomic<std::chrono::steady_clock::time_point> waiting_since_{std::chrono::steady_clock::now()};
+  std::atomic<bool> shed_{false};
   bool linger_ = false;  // the last answer refused a request: drain before closing
+  bool counted_ = false;  // request_started() was called and request_finished() not yet
+  std::size_t scanned_ = 0;  // how far the buffer was searched for the header's end
 };
 
 }  // namespace snapmgr::core::api

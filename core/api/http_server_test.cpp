@@ -5,6 +5,8 @@
 #include <regex>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -229,6 +231,116 @@ TEST(HttpServer, ExpectContinueIsAnswered) {
   auto res = c.read();
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(boost::json::parse(res.body()).at("body_size").as_int64(), 5);
+}
+
+
+// --- Hardening: requests that once killed the server or bypassed its limits. ---
+
+HttpServerOptions default_limits() {
+  HttpServerOptions o;
+  o.port = 0;
+  o.io_threads = 1;
+  o.worker_threads = 2;
+  return o;
+}
+
+std::string chunked_with_trailer(std::size_t value_size) {
+  return "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " + std::string(value_size, 't') +
+         "\r\n\r\n";
+}
+
+// What the server answers to `bytes` on a fresh connection: the status, or 0 when it closed
+// the connection without an answer.
+unsigned answer_to(std::uint16_t port, const std::string& bytes) {
+  Client c(port);
+  c.send_raw(bytes);
+  try {
+    return c.read().result_int();
+  } catch (const boost::system::system_error&) {
+    return 0;
+  }
+}
+
+TEST(HttpServerHardening, AHugeTrailerFieldIsRefusedAndTheServerStaysUp) {
+  // A trailer value of >= 65,534 bytes made Beast throw length_error on the I/O thread, which
+  // ended the process.
+  HttpServer server(default_limits(), echo);
+  auto port = *server.start();
+  EXPECT_EQ(answer_to(port, chunked_with_trailer(65534)), 431u);
+  EXPECT_EQ(answer_to(port, chunked_with_trailer(200000)), 431u);
+  Client after(port);
+  EXPECT_EQ(after.request(http::verb::get, "/still-up").result_int(), 200);
+}
+
+TEST(HttpServerHardening, TrailersHaveTheHeaderLimit) {
+  HttpServer server(default_limits(), echo);
+  auto port = *server.start();
+  EXPECT_EQ(answer_to(port, chunked_with_trailer(20000)), 431u) << "a 20 KB trailer is over the 16 KiB limit";
+  EXPECT_EQ(answer_to(port, chunked_with_trailer(100)), 200u) << "a small trailer is fine";
+  // A chunk header (size line with extensions) is bounded the same way.
+  EXPECT_EQ(answer_to(port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;e=" +
+                                std::string(20000, 'e') + "\r\na\r\n0\r\n\r\n"),
+            431u);
+}
+
+TEST(HttpServerHardening, Http11WithoutExactlyOneHostIs400) {
+  HttpServer server(default_limits(), echo);
+  auto port = *server.start();
+  Client none(port);
+  none.send_raw("GET /x HTTP/1.1\r\n\r\n");
+  auto res = none.read();
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_EQ(boost::json::parse(res.body()).at("badRequest").at("message").as_string(),
+            "Malformed HTTP request: an HTTP/1.1 request must have a Host header.");
+  EXPECT_EQ(answer_to(port, "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400u);
+  EXPECT_EQ(answer_to(port, "GET /x HTTP/1.0\r\n\r\n"), 200u) << "HTTP/1.0 has no Host requirement";
+}
+
+TEST(HttpServerHardening, ObsFoldIs400) {
+  HttpServer server(default_limits(), echo);
+  auto port = *server.start();
+  Client c(port);
+  c.send_raw("GET /x HTTP/1.1\r\nHost: h\r\nX-Folded: one\r\n two\r\n\r\n");
+  auto res = c.read();
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_NE(std::string(boost::json::parse(res.body()).at("badRequest").at("message").as_string()).find("obs-fold"),
+            std::string::npos);
+  EXPECT_EQ(answer_to(port, "GET /x HTTP/1.1\r\nHost: h\r\nX-Tab: one\r\n\ttwo\r\n\r\n"), 400u);
+  EXPECT_EQ(answer_to(port, "GET /x HTTP/1.1\r\nHost: h\r\nX-Spaces: one two\r\n\r\n"), 200u);
+}
+
+TEST(HttpServerHardening, AtTheConnectionLimitSlowConnectionsAreShedForANewClient) {
+  auto options = default_limits();
+  options.max_connections = 8;
+  options.header_timeout = 30s;  // the slow connections would otherwise hold their places this long
+  HttpServer server(options, echo);
+  auto port = *server.start();
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 20; ++i) {
+    slow.push_back(std::make_unique<Client>(port));
+    slow.back()->send_raw("GET /slow HTTP/1.1\r\nHost: h\r\nX-Drip: ");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Client normal(port);
+  EXPECT_EQ(normal.request(http::verb::get, "/normal").result_int(), 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << "served without waiting for the slow ones to time out";
+  // The oldest ones made room (the newest few still hold their places until header_timeout).
+  for (int i = 0; i < 12; ++i) EXPECT_TRUE(slow[i]->closed_by_server()) << "slow connection " << i;
+}
+
+TEST(HttpServerHardening, DefaultConnectionLimitLeavesRoomForOtherDescriptors) {
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit limited = saved;
+  limited.rlim_cur = 512;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limited), 0);
+  const std::size_t at_512 = default_max_connections();
+  limited.rlim_cur = 1024;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limited), 0);
+  const std::size_t at_1024 = default_max_connections();
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_EQ(at_512, 384u);
+  EXPECT_EQ(at_1024, 768u);
 }
 
 }  // namespace
