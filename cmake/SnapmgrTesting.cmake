@@ -1,5 +1,5 @@
 # snapmgr_add_test(<name> <sources>... [LIBRARIES ...] [DEPENDS <targets>...] [LABELS ...] [WHOLE]
-#                  [TIMEOUT <seconds>])
+#                  [TIMEOUT <seconds>] [ENVIRONMENT VAR=value...])
 # A GoogleTest executable linked with snapmgr_core and the test support library
 # (tests/support: load a driver plugin through the real loader). Each test case becomes a ctest test, unless
 # WHOLE is given: then the executable is one ctest test (for suites whose fixture starts a real
@@ -10,7 +10,7 @@ function(snapmgr_add_test name)
   if(NOT SNAPMGR_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "WHOLE" "TIMEOUT" "LIBRARIES;DEPENDS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "WHOLE" "TIMEOUT" "LIBRARIES;DEPENDS;LABELS;ENVIRONMENT" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
@@ -26,8 +26,18 @@ function(snapmgr_add_test name)
   if(ARG_WHOLE)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+    if(ARG_ENVIRONMENT)
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT "${ARG_ENVIRONMENT}")
+    endif()
   else()
-    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 120
-      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+    # Only non-empty properties: an empty value would shift the ones after it.
+    set(extra)
+    if(ARG_LABELS)
+      list(APPEND extra LABELS "${ARG_LABELS}")
+    endif()
+    if(ARG_ENVIRONMENT)
+      list(APPEND extra ENVIRONMENT "${ARG_ENVIRONMENT}")
+    endif()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT ${ARG_TIMEOUT} ${extra})
   endif()
 endfunction()

@@ -28,6 +28,7 @@ ApiError to_api_error(const ServiceError& error, ApiPath path) {
     case Fault::NotImplemented: return {501, error.message};
     case Fault::BackendFailure: return {502, error.message};
     case Fault::Timeout: return {504, error.message};
+    case Fault::Unavailable: return {503, error.message};
     case Fault::Internal: return {500, error.message.empty() ? ApiError::kInternal : error.message};
   }
   return {500, ApiError::kInternal};

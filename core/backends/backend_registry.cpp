@@ -1,6 +1,7 @@
 #include "core/backends/backend_registry.hpp"
 
 #include <filesystem>
+#include <mutex>
 
 #include "core/config/driver_options.hpp"
 #include "core/logging/logging.hpp"
@@ -28,6 +29,7 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     backend->key = config.host + "@" + bc.name;
     backend->cluster = bc.cluster;
     backend->driver_name = bc.driver;
+    backend->gate = std::make_shared<CallGate>(static_cast<std::size_t>(bc.max_concurrent_calls));
     backend->logger = std::make_unique<DriverLogger>(backend->key);
 
     const LoadedPlugin* plugin = drivers.find(bc.driver);
@@ -62,7 +64,11 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     std::filesystem::create_directories(state_dir, ec);
     backend->context = std::make_unique<snapmgr::DriverContext>(
         snapmgr::DriverContext{backend->options, *backend->logger, runner, backend->key, state_dir});
-    auto creation = create_driver(*plugin, *backend->context, std::chrono::seconds(config.call_timeout_s));
+    // The factory's thread holds a place in the gate, so that a factory still running at
+    // shutdown keeps its context alive (see ~BackendRegistry).
+    auto place = std::make_shared<CallGate::Ticket>(*backend->gate->try_enter());
+    auto creation = create_driver(*plugin, *backend->context, std::chrono::seconds(config.call_timeout_s), place);
+    place.reset();
     if (!creation.driver) {
       backend->down_reason = creation.error;
       log().error("backend {} is down: {}", backend->key, creation.error);
@@ -75,6 +81,29 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     result.registry->backends_.push_back(std::move(backend));
   }
   return result;
+}
+
+namespace {
+
+// Backends left loaded at shutdown: reachable for as long as the process runs.
+void keep_loaded(std::unique_ptr<Backend> backend) {
+  static std::mutex mutex;
+  static auto* kept = new std::vector<std::unique_ptr<Backend>>();
+  std::lock_guard lock(mutex);
+  kept->push_back(std::move(backend));
+}
+
+}  // namespace
+
+BackendRegistry::~BackendRegistry() {
+  const auto deadline = std::chrono::steady_clock::now() + kDriverDrainTimeout;
+  for (auto& backend : backends_) {
+    if (backend->gate->wait_idle_until(deadline)) continue;
+    log().warn("backend {}: {} driver call(s) still running past their deadline at shutdown; its driver is left "
+               "loaded instead of being destroyed under them",
+               backend->key, backend->gate->in_use());
+    keep_loaded(std::move(backend));  // the running calls use its driver, context and logger
+  }
 }
 
 const Backend* BackendRegistry::find(std::string_view key) const {

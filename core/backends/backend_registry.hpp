@@ -8,8 +8,12 @@
 // driver names and options a driver does not accept are configuration errors (file, line, key).
 //
 // Ownership: the registry owns each backend's driver, options and logger; the driver is
-// destroyed first. Thread-safety: built once at start-up, then read-only (drivers themselves are
-// thread-safe by the SDK contract).
+// destroyed first. A driver call that overran its deadline may still be running on its own
+// thread (service/driver_call.hpp) when the registry goes: the registry waits for it a little
+// (`kDriverDrainTimeout`), and a backend whose calls are still running then is left loaded —
+// driver, context and logger deliberately not destroyed, and logged — rather than destroyed
+// under a running call. Thread-safety: built once at start-up, then read-only (drivers themselves
+// are thread-safe by the SDK contract).
 #pragma once
 
 #include <chrono>
@@ -18,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/backends/call_gate.hpp"
 #include "core/config/config_error.hpp"
 #include "core/config/host_config.hpp"
 #include "core/logging/driver_logger.hpp"
@@ -38,6 +43,7 @@ struct Backend {
   std::string driver_name;
   BackendState state = BackendState::Down;
   std::string down_reason;
+  std::shared_ptr<CallGate> gate;  // the bulkhead: at most max_concurrent_calls wait on the driver
   const snapmgr::DriverDescriptor* descriptor = nullptr;  // null when the plugin is missing
   snapmgr::OptionValue options;
   std::unique_ptr<DriverLogger> logger;
@@ -56,6 +62,13 @@ struct Backend {
 class BackendRegistry {
  public:
   struct Build;
+  static constexpr std::chrono::seconds kDriverDrainTimeout{2};
+
+  BackendRegistry() = default;
+  BackendRegistry(const BackendRegistry&) = delete;
+  BackendRegistry& operator=(const BackendRegistry&) = delete;
+  ~BackendRegistry();
+
   // Creates every backend of `config`. Config errors (unknown driver, rejected options) are
   // returned, not thrown; backends whose driver failed are kept, marked down.
   static Build build(HostConfig config, const DriverRegistry& drivers, snapmgr::CommandRunner& runner);

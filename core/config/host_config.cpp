@@ -111,7 +111,7 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
     c.error(entry.line(), path, "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
     return;
   }
-  c.only_keys(entry, path, {"name", "driver", "cluster", "disabled", "options"});
+  c.only_keys(entry, path, {"name", "driver", "cluster", "disabled", "max_concurrent_calls", "options"});
   BackendConfig b;
   b.line = entry.line();
   static const std::regex kName(R"(^[A-Za-z0-9_.-]{1,64}$)");
@@ -134,6 +134,10 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
   }
   if (auto* v = c.get(entry, path, "cluster", snapmgr::OptionType::String)) b.cluster = v->as_string();
   if (auto* v = c.get(entry, path, "disabled", snapmgr::OptionType::Boolean)) b.disabled = v->as_bool();
+  if (auto* v = c.get(entry, path, "max_concurrent_calls", snapmgr::OptionType::Integer)) {
+    if (v->as_int() < 1 || v->as_int() > 1024) c.error(v->line(), path + ".max_concurrent_calls", "must be between 1 and 1024");
+    else b.max_concurrent_calls = static_cast<int>(v->as_int());
+  }
   if (auto* v = c.get(entry, path, "options", snapmgr::OptionType::Map)) b.options = *v;
   config.backends.push_back(std::move(b));
 }
@@ -145,7 +149,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     return;
   }
   c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
-                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "backends"});
+                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "max_connections", "backends"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
     if (!std::regex_match(v->as_string(), kHost)) {
@@ -206,6 +210,10 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   if (auto* v = c.get(doc, "", "listing_max_age_ms", T::Integer)) {
     if (v->as_int() < 0 || v->as_int() > 60000) c.error(v->line(), "listing_max_age_ms", "must be between 0 and 60000");
     else config.listing_max_age_ms = static_cast<int>(v->as_int());
+  }
+  if (auto* v = c.get(doc, "", "max_connections", T::Integer)) {
+    if (v->as_int() < 0 || v->as_int() > 1000000) c.error(v->line(), "max_connections", "must be between 0 and 1000000");
+    else config.max_connections = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(doc, "", "backends", T::List, true)) {
     std::map<std::string, int> seen;

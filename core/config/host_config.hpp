@@ -32,6 +32,7 @@ struct BackendConfig {
   std::string driver;          // a loaded driver's name
   std::string cluster;         // optional
   bool disabled = false;
+  int max_concurrent_calls = 16;  // requests and jobs that may wait on this driver at once
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});
   int line = 0;                // where the backend's entry starts
   int driver_line = 0;
@@ -50,6 +51,7 @@ struct HostConfig {
   int call_timeout_s = 60;     // deadline of every driver call
   int adoption_workers = 4;    // threads that run the driver's adopt steps after a 202
   int listing_max_age_ms = 1000;  // how old a backend's listing may be when reused; 0: never
+  int max_connections = 0;     // open HTTP connections at once; 0: derived from the fd limit
   std::vector<BackendConfig> backends;
 };
 

@@ -57,6 +57,21 @@ TEST(HostConfig, DefaultsWhenKeysAreAbsent) {
   EXPECT_NE(load.config->plugin_path[0].find("/plugins"), std::string::npos);
 }
 
+TEST(HostConfig, BulkheadAndConnectionLimits) {
+  auto defaults = parse("backends: [{name: a, driver: fake}]\n");
+  ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
+  EXPECT_EQ(defaults.config->max_connections, 0) << "derived from the descriptor limit at start-up";
+  EXPECT_EQ(defaults.config->backends[0].max_concurrent_calls, 16);
+  auto set = parse("max_connections: 100\nbackends: [{name: a, driver: fake, max_concurrent_calls: 3}]\n");
+  ASSERT_TRUE(set.config) << to_string(set.errors);
+  EXPECT_EQ(set.config->max_connections, 100);
+  EXPECT_EQ(set.config->backends[0].max_concurrent_calls, 3);
+  EXPECT_EQ(only_error(parse("backends: [{name: a, driver: fake, max_concurrent_calls: 0}]\n")),
+            "etc/test.yaml:1: backends[0].max_concurrent_calls: must be between 1 and 1024");
+  EXPECT_EQ(only_error(parse("max_connections: -1\nbackends: []\n")),
+            "etc/test.yaml:1: max_connections: must be between 0 and 1000000");
+}
+
 TEST(HostConfig, UnknownKeyNamesFileLineAndKey) {
   auto load = parse("backends: []\nlisten: 127.0.0.1:1\nlisen_port: 5\n");
   EXPECT_EQ(only_error(load).rfind("etc/test.yaml:3: lisen_port: unknown key", 0), 0u) << only_error(load);

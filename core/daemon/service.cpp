@@ -1,5 +1,6 @@
 #include "core/daemon/service.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -86,6 +87,12 @@ int run_service(const std::string& config_path) {
   options.port = setup.config.listen_port;
   // In-flight requests wait on drivers for at most the call deadline.
   options.drain_timeout = std::chrono::seconds(setup.config.call_timeout_s + 5);
+  options.max_connections = static_cast<std::size_t>(setup.config.max_connections);
+  // Enough request workers for every backend's bulkhead to fill at once with some to spare, so
+  // that requests for a healthy backend always find a worker.
+  unsigned waiting = 0;
+  for (const auto& backend : setup.config.backends) waiting += static_cast<unsigned>(backend.max_concurrent_calls);
+  options.worker_threads = std::max({64u, 16 * std::max(1u, std::thread::hardware_concurrency()), waiting + 16});
   api::HttpServer server(options, [&handler](const api::HttpRequest& request, const std::string& request_id) {
     return handler.handle(request, request_id);
   });

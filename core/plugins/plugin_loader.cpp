@@ -109,17 +109,18 @@ PluginLoad load_plugin(const std::string& path) {
 }
 
 DriverCreation create_driver(const LoadedPlugin& plugin, const snapmgr::DriverContext& context,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, std::shared_ptr<void> hold) {
   DriverCreation result;
   const auto& desc = *plugin.descriptor;
   const std::string who = "driver '" + desc.name + "' (" + plugin.path + ")";
 
   // The factory runs on its own thread so that a factory which never returns cannot stop the
-  // host from starting; the promise is shared so an abandoned thread can still complete it.
+  // host from starting; the promise is shared so an abandoned thread can still complete it, and
+  // the thread pins the library its factory and any late driver come from.
   using Outcome = snapmgr::Result<std::unique_ptr<snapmgr::Driver>>;
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
-  std::thread([promise, factory = desc.factory, &context]() {
+  std::thread([promise, factory = desc.factory, library = plugin.library, hold = std::move(hold), &context]() {
     try {
       promise->set_value(factory(context));
     } catch (const std::exception& e) {

@@ -52,9 +52,11 @@ struct DriverCreation {
 };
 
 // Calls the plugin's factory. `context` must outlive the driver. If the factory has not
-// returned within `timeout`, the creation fails (the stuck call is abandoned on its thread).
+// returned within `timeout`, the creation fails and the stuck call is left on its thread, which
+// keeps the library loaded and `hold` alive until the factory returns: a caller that must not
+// free `context` under a running factory passes something that tells it when that is.
 DriverCreation create_driver(const LoadedPlugin& plugin, const snapmgr::DriverContext& context,
-                             std::chrono::milliseconds timeout);
+                             std::chrono::milliseconds timeout, std::shared_ptr<void> hold = {});
 
 // "snapshot-discovery, snapshot-adoption, ..." for a capability set.
 std::string describe_capabilities(std::uint32_t capabilities);

@@ -4,6 +4,7 @@
 
 #include "core/catalog/reference_codec.hpp"
 #include "core/catalog/timestamps.hpp"
+#include "core/common/echoed.hpp"
 #include "core/logging/logging.hpp"
 #include "core/service/catalog_manage_service.hpp"
 #include "core/service/driver_call.hpp"
@@ -48,8 +49,8 @@ ServiceResult<std::optional<std::string>> managing_row(Catalog& catalog, ObjectK
 ServiceError already_managed(const char* kind, const snapmgr::StringMap& reference, const std::string& backend,
                              const std::string& id) {
   return {Fault::Conflict, std::string("Unable to manage existing ") + kind + ". " + kind + " " +
-                               to_canonical_json(reference) + " on backend " + backend + " is already managed as " + id +
-                               "."};
+                               echoed(to_canonical_json(reference)) + " on backend " + backend +
+                               " is already managed as " + id + "."};
 }
 
 }  // namespace
@@ -68,11 +69,14 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   }
   if (auto problem = reference_problem("snapshot", request.ref)) return *problem;
 
-  const std::string what = "inspecting snapshot " + to_canonical_json(request.ref) + " on " + (*backend)->key;
+  const std::string what = "inspecting snapshot " + echoed(to_canonical_json(request.ref)) + " on " + (*backend)->key;
   const snapmgr::StringMap volume_reference = volume->provider_reference;
-  auto inspected = call_with_deadline(new_call(caller.request_id), what, [&](const snapmgr::Call& c) {
-    return adoption->inspect_snapshot(c, request.ref, volume_reference);
-  });
+  auto place = enter_now(**backend);
+  if (!place.ok()) return place.error();
+  auto inspected = call_with_deadline(new_call(caller.request_id), what, std::move(*place),
+                                      [adoption, ref = request.ref, volume_reference](const snapmgr::Call& c) {
+                                        return adoption->inspect_snapshot(c, ref, volume_reference);
+                                      });
   if (!inspected.ok()) {
     if (inspected.error().code() == snapmgr::ErrorCode::InvalidReference)
       return invalid_reference("snapshot", request.ref, inspected.error().message());
@@ -116,9 +120,13 @@ void CatalogManageService::finish_snapshot_adoption(const SnapshotRecord& row, c
     if (!backend.ok()) return mark_snapshot_error(row.id, backend.error().message);
     snapmgr::SnapshotAdoption* adoption = (*backend)->snapshot_adoption();
     const std::string what = "adopting snapshot " + to_canonical_json(row.provider_reference) + " on " + row.backend;
-    auto adopted = call_with_deadline(new_call(request_id), what, [&](const snapmgr::Call& c) {
-      return adoption->adopt_snapshot(c, row.provider_reference, volume_reference, row.id);
-    });
+    auto place = enter_within(**backend, call_timeout_);
+    if (!place.ok()) return mark_snapshot_error(row.id, what + ": " + place.error().message);
+    auto adopted = call_with_deadline(
+        new_call(request_id), what, std::move(*place),
+        [adoption, ref = row.provider_reference, volume_reference, id = row.id](const snapmgr::Call& c) {
+          return adoption->adopt_snapshot(c, ref, volume_reference, id);
+        });
     if (!adopted.ok()) return mark_snapshot_error(row.id, what + ": " + adopted.error().message());
     RowUpdate done;
     done.expected_status = {"creating"};
@@ -154,10 +162,13 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
                                                    ") does not support volume adoption."};
   }
   if (auto problem = reference_problem("volume", request.ref)) return *problem;
-  const std::string what = "inspecting volume " + to_canonical_json(request.ref) + " on " + (*backend)->key;
-  auto inspected = call_with_deadline(new_call(caller.request_id), what, [&](const snapmgr::Call& c) {
-    return adoption->inspect_volume(c, request.ref);
-  });
+  const std::string what = "inspecting volume " + echoed(to_canonical_json(request.ref)) + " on " + (*backend)->key;
+  auto place = enter_now(**backend);
+  if (!place.ok()) return place.error();
+  auto inspected = call_with_deadline(new_call(caller.request_id), what, std::move(*place),
+                                      [adoption, ref = request.ref](const snapmgr::Call& c) {
+                                        return adoption->inspect_volume(c, ref);
+                                      });
   if (!inspected.ok()) {
     if (inspected.error().code() == snapmgr::ErrorCode::InvalidReference)
       return invalid_reference("volume", request.ref, inspected.error().message());
@@ -198,9 +209,12 @@ void CatalogManageService::finish_volume_adoption(const VolumeRecord& row, const
     if (!backend.ok()) return mark_volume_error(row.id, backend.error().message);
     snapmgr::VolumeAdoption* adoption = (*backend)->volume_adoption();
     const std::string what = "adopting volume " + to_canonical_json(row.provider_reference) + " on " + row.backend;
-    auto adopted = call_with_deadline(new_call(request_id), what, [&](const snapmgr::Call& c) {
-      return adoption->adopt_volume(c, row.provider_reference, row.id);
-    });
+    auto place = enter_within(**backend, call_timeout_);
+    if (!place.ok()) return mark_volume_error(row.id, what + ": " + place.error().message);
+    auto adopted = call_with_deadline(new_call(request_id), what, std::move(*place),
+                                      [adoption, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+                                        return adoption->adopt_volume(c, ref, id);
+                                      });
     if (!adopted.ok()) return mark_volume_error(row.id, what + ": " + adopted.error().message());
     RowUpdate done;
     done.expected_status = {"creating"};

@@ -85,19 +85,22 @@ ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(O
   {
     std::lock_guard lock(mutex_);
     auto it = managed_cache_.find(key);
-    if (it != managed_cache_.end() && it->second.generation == generation) return it->second.index;
+    if (generation % 2 == 0 && it != managed_cache_.end() && it->second.generation == generation) {
+      return it->second.index;
+    }
   }
   auto rows = catalog_.live_references(kind, backend);
   if (!rows.ok()) return rows.error();
   auto index = std::make_shared<const ManagedIndex>(kind, *rows);
   std::lock_guard lock(mutex_);
-  managed_cache_[key] = CachedIndex{generation, index};
+  if (generation % 2 == 0) managed_cache_[key] = CachedIndex{generation, index};  // odd: a write is under way
   return std::shared_ptr<const ManagedIndex>(index);
 }
 
 template <class Record>
 ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinator::fetch(const Backend& backend,
-                                                                                          const std::string& request_id) {
+                                                                                          const std::string& request_id,
+                                                                                          CallGate::Ticket ticket) {
   constexpr bool kSnapshots = std::is_same_v<Record, snapmgr::ManageableSnapshot>;
   const std::string what = std::string(kSnapshots ? "listing snapshots" : "listing volumes") + " on " + backend.key;
   auto index = managed(ListingTraits<Record>::kKind, backend.key);
@@ -108,12 +111,12 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
   snapmgr::Status status;
   if constexpr (kSnapshots) {
     auto* discovery = backend.snapshot_discovery();
-    status = call_with_deadline(call, what, [discovery, sink](const snapmgr::Call& c) {
+    status = call_with_deadline(call, what, std::move(ticket), [discovery, sink](const snapmgr::Call& c) {
       return discovery->stream_snapshots(c, *sink);
     });
   } else {
     auto* discovery = backend.volume_discovery();
-    status = call_with_deadline(call, what, [discovery, sink](const snapmgr::Call& c) {
+    status = call_with_deadline(call, what, std::move(ticket), [discovery, sink](const snapmgr::Call& c) {
       return discovery->stream_volumes(c, *sink);
     });
   }
@@ -129,11 +132,17 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
   const auto deadline = std::chrono::steady_clock::now() + call_timeout_ + kDeadlineGrace;
   std::unique_lock lock(f.mutex);
   const std::uint64_t ticket = ++f.tickets;
+  std::optional<CallGate::Ticket> place;  // in the backend's bulkhead, taken once this request must wait
   for (;;) {
     if (f.done && f.done_covers >= ticket) return *f.done;
-    if (f.done && f.done->ok() && max_age_.count() > 0 && f.done_generation == catalog_.generation() &&
+    if (f.done && f.done->ok() && max_age_.count() > 0 && f.done_generation % 2 == 0 &&
+        f.done_generation == catalog_.generation() &&
         std::chrono::steady_clock::now() - f.done_started <= max_age_) {
       return *f.done;
+    }
+    if (!place) {
+      place = backend.gate->try_enter();
+      if (!place) return backend_busy(backend);
     }
     if (!f.running) {
       f.running = true;
@@ -146,7 +155,8 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
       // find it gone and take this fetch's, which is fresher).
       f.done.reset();
       lock.unlock();
-      auto outcome = fetch<Record>(backend, request_id);
+      auto outcome = fetch<Record>(backend, request_id, std::move(*place));
+      place.reset();
       lock.lock();
       f.done = outcome;
       f.done_covers = covers;

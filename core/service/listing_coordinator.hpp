@@ -7,8 +7,14 @@
 // Reuse: a request may also receive the last successful listing when it started at most
 // `max_age` ago and the catalog has not changed since (its generation is the same), so adoptions
 // and unmanages always show at once and only changes made on the backend by others can be up to
-// `max_age` late. With `max_age` 0 a request never receives a listing fetched before it arrived:
+// `max_age` late. A listing fetched while a catalog write was under way (an odd generation) is
+// never reused. With `max_age` 0 a request never receives a listing fetched before it arrived:
 // it waits for the next driver call. Failures are never reused.
+//
+// Bulkhead: a request that has to wait on the driver — for its own fetch or another request's —
+// holds a place in the backend's CallGate while it waits; when every place is taken it is
+// refused at once (Fault::Unavailable) instead of taking a request worker. A reused listing
+// needs no place.
 //
 // Thread-safety: all methods may run concurrently. A waiting request gives up at its deadline.
 #pragma once
@@ -43,7 +49,8 @@ class ListingCoordinator {
                                                                        const std::string& request_id);
   template <class Record>
   ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> fetch(const Backend& backend,
-                                                                        const std::string& request_id);
+                                                                        const std::string& request_id,
+                                                                        CallGate::Ticket ticket);
   template <class Record>
   Flight<Record>& flight_for(const Backend& backend);
   ServiceResult<std::shared_ptr<const ManagedIndex>> managed(ObjectKind kind, const std::string& backend);

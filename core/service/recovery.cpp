@@ -49,14 +49,21 @@ void CatalogManageService::recover_snapshot_adoption(const SnapshotRecord& row) 
   if (!adoption) return mark_snapshot_error(row.id, "interrupted adoption: the driver no longer adopts snapshots");
   const snapmgr::StringMap volume_reference = (*volume)->provider_reference;
   const std::string what = "completing the adoption of snapshot " + row.id + " on " + row.backend;
-  auto adopted = call_with_deadline(new_call("recovery"), what, [&](const snapmgr::Call& c) {
-    return adoption->adopt_snapshot(c, row.provider_reference, volume_reference, row.id);
-  });
+  auto place = enter_within(**backend, call_timeout_);
+  if (!place.ok()) return mark_snapshot_error(row.id, what + ": " + place.error().message);
+  auto adopted = call_with_deadline(
+      new_call("recovery"), what, std::move(*place),
+      [adoption, ref = row.provider_reference, volume_reference, id = row.id](const snapmgr::Call& c) {
+        return adoption->adopt_snapshot(c, ref, volume_reference, id);
+      });
   if (!adopted.ok()) return mark_snapshot_error(row.id, what + ": " + adopted.error().message());
   const snapmgr::StringMap reference = adopted->empty() ? row.provider_reference : *adopted;
-  auto inspected = call_with_deadline(new_call("recovery"), what, [&](const snapmgr::Call& c) {
-    return adoption->inspect_snapshot(c, reference, volume_reference);
-  });
+  place = enter_within(**backend, call_timeout_);
+  if (!place.ok()) return mark_snapshot_error(row.id, what + ": " + place.error().message);
+  auto inspected = call_with_deadline(new_call("recovery"), what, std::move(*place),
+                                      [adoption, reference, volume_reference](const snapmgr::Call& c) {
+                                        return adoption->inspect_snapshot(c, reference, volume_reference);
+                                      });
   if (!inspected.ok()) return mark_snapshot_error(row.id, what + ": " + inspected.error().message());
   RowUpdate done;
   done.expected_status = {"creating"};

@@ -40,9 +40,16 @@ void CatalogManageService::finish_snapshot_unmanage(const SnapshotRecord& row, c
   const Backend* backend = backends_.find(row.backend);
   if (snapmgr::SnapshotRelease* release = backend ? backend->snapshot_release() : nullptr) {
     const std::string what = "releasing snapshot " + row.id + " on " + row.backend;
-    auto released = call_with_deadline(new_call(request_id), what, [&](const snapmgr::Call& c) {
-      return release->release_snapshot(c, row.provider_reference, row.id);
-    });
+    auto place = enter_within(*backend, call_timeout_);
+    snapmgr::Status released = snapmgr::Status::success();
+    if (!place.ok()) {
+      released = snapmgr::Error::backend(place.error().message);
+    } else {
+      released = call_with_deadline(new_call(request_id), what, std::move(*place),
+                                    [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+                                      return release->release_snapshot(c, ref, id);
+                                    });
+    }
     if (!released.ok()) {
       RowUpdate failed;
       failed.expected_status = {"unmanaging"};

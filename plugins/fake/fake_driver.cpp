@@ -1,6 +1,7 @@
 #include "fake_driver.hpp"
 
 #include <filesystem>
+#include <thread>
 
 namespace snapmgr::fake {
 namespace {
@@ -106,6 +107,11 @@ Status FakeDriver::apply_fault(const std::string& operation, const Call& call) {
   auto it = faults_.find(operation);
   if (it == faults_.end()) return Status::success();
   const Fault& f = it->second;
+  if (f.sleep_ms > 0) {
+    // A driver that ignores its deadline: the host must not depend on it returning in time.
+    logger_.warn("fake: " + operation + " sleeps " + std::to_string(f.sleep_ms) + " ms, ignoring the deadline");
+    std::this_thread::sleep_for(std::chrono::milliseconds(f.sleep_ms));
+  }
   std::unique_lock lock(mutex_);
   if (f.hang) {
     logger_.warn("fake: " + operation + " hangs (fault injection)");
@@ -239,9 +245,10 @@ Status FakeDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
   }
 }
 
-Result<ManageableVolume> FakeDriver::inspect_volume(const Call&, const StringMap& reference) noexcept {
+Result<ManageableVolume> FakeDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
   try {
     InFlight guard(*this);
+    if (auto st = apply_fault("volume_size", call); !st) return st.error();
     std::lock_guard lock(mutex_);
     auto volume = checked_volume(reference);
     if (!volume) return volume.error();

@@ -68,8 +68,8 @@ Result<Fault> parse_fault(const std::string& op, const OptionValue& v) {
     for (auto k : kFaultOperations) ops += (ops.empty() ? "" : ", ") + std::string(k);
     return Error::invalid_config(where(path, v) + ": unknown operation (accepted: " + ops + ")");
   }
-  if (!v.is_map()) return Error::invalid_config(where(path, v) + ": expected a map with error, delay_ms or hang");
-  if (auto st = only_keys(v, path, {"error", "delay_ms", "hang"}); !st) return st.error();
+  if (!v.is_map()) return Error::invalid_config(where(path, v) + ": expected a map with error, delay_ms, sleep_ms or hang");
+  if (auto st = only_keys(v, path, {"error", "delay_ms", "sleep_ms", "hang"}); !st) return st.error();
   Fault f;
   if (const auto* e = v.find("error"); e && !e->is_null()) {
     if (!e->is_string()) return Error::invalid_config(where(path + ".error", *e) + ": expected a string");
@@ -78,6 +78,10 @@ Result<Fault> parse_fault(const std::string& op, const OptionValue& v) {
   if (const auto* d = v.find("delay_ms"); d && !d->is_null()) {
     if (!d->is_int() || d->as_int() < 0) return Error::invalid_config(where(path + ".delay_ms", *d) + ": expected a non-negative integer");
     f.delay_ms = d->as_int();
+  }
+  if (const auto* d = v.find("sleep_ms"); d && !d->is_null()) {
+    if (!d->is_int() || d->as_int() < 0) return Error::invalid_config(where(path + ".sleep_ms", *d) + ": expected a non-negative integer");
+    f.sleep_ms = d->as_int();
   }
   if (const auto* h = v.find("hang"); h && !h->is_null()) {
     if (!h->is_bool()) return Error::invalid_config(where(path + ".hang", *h) + ": expected true or false");

@@ -2,7 +2,7 @@
 //   snapshots:  [{name, size_bytes, origin, in_use?, reason?, extra_info?}]
 //   volumes:    [{name, size_bytes, in_use?, reason?, extra_info?}]
 //   generate:   {snapshots: N, volumes: M, seed: S}       synthetic inventory
-//   faults:     {<operation>: {error?, delay_ms?, hang?}}  per operation, see kFaultOperations
+//   faults:     {<operation>: {error?, delay_ms?, sleep_ms?, hang?}}  per operation, see kFaultOperations
 //   state_file: path                                        persist the inventory there
 // The host has already checked the top-level keys and types; this checks the inside and
 // reports problems as InvalidConfig naming the item, key and line.
@@ -21,12 +21,13 @@ namespace snapmgr::fake {
 
 inline constexpr const char* kFaultOperations[] = {"init",           "list_snapshots",   "snapshot_size",
                                                    "adopt_snapshot", "release_snapshot", "list_volumes",
-                                                   "adopt_volume"};
+                                                   "volume_size",    "adopt_volume"};
 
 struct Fault {
   std::optional<std::string> error;  // the operation fails with BackendError(error)
   std::int64_t delay_ms = 0;         // the operation waits first (up to the call's deadline)
   bool hang = false;                 // the operation never returns (until the driver is destroyed)
+  std::int64_t sleep_ms = 0;         // the operation sleeps first, ignoring the deadline, then carries on
 };
 
 struct FakeConfig {
