@@ -41,6 +41,10 @@ class SqliteCatalog final : public Catalog {
   ServiceResult<std::vector<SnapshotRecord>> find_snapshots(const RowQuery& query) override;
   ServiceResult<bool> update_snapshot(const std::string& id, const RowUpdate& update) override;
 
+  ServiceResult<std::optional<Metadata>> update_metadata(ObjectKind kind, const std::string& id,
+                                                         const Metadata& metadata, bool replace) override;
+  ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) override;
+
   ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) override;
 
  private:

@@ -31,6 +31,7 @@ struct BackendConfig {
   std::string name;            // unique; the service key is "<host>@<name>"
   std::string driver;          // a loaded driver's name
   std::string cluster;         // optional
+  std::string pool;            // the backend's one pool; default: `name` (as Cinder's LVM driver)
   bool disabled = false;
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});
   int line = 0;                // where the backend's entry starts

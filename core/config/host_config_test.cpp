@@ -19,6 +19,7 @@ backends:
     options: {snapshots: []}
   - name: fake2
     driver: fake
+    pool: gold
     disabled: true
 )";
 
@@ -44,6 +45,8 @@ TEST(HostConfig, ValidDemoParses) {
   EXPECT_EQ(c.backends[0].cluster, "c1");
   EXPECT_TRUE(c.backends[0].options.find("snapshots")->is_list());
   EXPECT_TRUE(c.backends[1].disabled);
+  EXPECT_EQ(c.backends[0].pool, "fake1");  // default: the backend's name
+  EXPECT_EQ(c.backends[1].pool, "gold");
   EXPECT_EQ(c.plugin_path, std::vector<std::string>{"build/plugins"});
 }
 
@@ -55,6 +58,12 @@ TEST(HostConfig, DefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(load.config->auth.strategy, "noauth");
   ASSERT_EQ(load.config->plugin_path.size(), 1u);
   EXPECT_NE(load.config->plugin_path[0].find("/plugins"), std::string::npos);
+}
+
+TEST(HostConfig, PoolMustBeAValidPoolName) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n    pool: 'x#y'\n");
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:4: backends[0].pool: 'x#y' is not a valid pool name", 0), 0u)
+      << only_error(load);
 }
 
 TEST(HostConfig, UnknownKeyNamesFileLineAndKey) {
