@@ -10,6 +10,8 @@
 //                              <key>.") → 200 {"meta": {key: value}}
 //   PUT    …/metadata/{key}    body → row → update policy → 200 {"meta": <the body's element>}
 //   DELETE …/metadata/{key}    row → get policy → key (404) → delete policy → 200, empty body
+#include <functional>
+
 #include "core/api/endpoints.hpp"
 #include "core/api/metadata_bodies.hpp"
 
@@ -46,90 +48,85 @@ constexpr MetadataPolicies kVolumePolicies{kGetVolumeMetadata, kCreateVolumeMeta
 constexpr MetadataPolicies kSnapshotPolicies{kGetSnapshotMetadata, kUpdateSnapshotMetadata, kUpdateSnapshotMetadata,
                                              kDeleteSnapshotMetadata};
 
-// The steps both kinds share once the row is visible: reads, delete, and the write itself.
+// The steps both kinds share once the row is visible: reads and delete, the write's policy, and
+// the write itself.
 class MetadataCall {
  public:
-  MetadataCall(const EndpointRequest& r, ObjectKind kind, const Metadata& current) : r_(r), kind_(kind), current_(current) {}
+  using Authorize = std::function<std::optional<ApiError>(std::string_view policy)>;
 
-  bool is_read() const { return r_.method == "GET"; }
-  bool is_delete() const { return r_.method == "DELETE"; }
+  MetadataCall(const EndpointRequest& r, ObjectKind kind, const Metadata& current, const MetadataPolicies& policies,
+               Authorize authorize, ManageService& service)
+      : r_(r), kind_(kind), current_(current), policies_(policies), authorize_(std::move(authorize)), service_(service) {}
+
   bool replaces() const { return r_.method == "PUT" && body_kind(r_) == MetadataBody::Collection; }
 
-  Reply read() const {
-    if (body_kind(r_) == MetadataBody::Collection) return json_response(200, {{"metadata", metadata_json(current_)}});
+  // GET and DELETE: the get policy, then the key, then (DELETE) the delete policy.
+  Reply read_or_delete() const {
+    if (auto denied = authorize_(policies_.get)) return *denied;
+    const bool collection = body_kind(r_) == MetadataBody::Collection;
+    if (collection && r_.method == "GET") return json_response(200, {{"metadata", metadata_json(current_)}});
     auto it = current_.find(r_.route.key);
     if (it == current_.end()) return key_not_found(kind_, r_.route.id, r_.route.key);
-    return json_response(200, {{"meta", {{it->first, it->second}}}});
+    if (r_.method == "GET") return json_response(200, {{"meta", {{it->first, it->second}}}});
+    if (auto denied = authorize_(policies_.remove)) return *denied;
+    auto done = service_.delete_metadata_key(kind_, r_.route.id, r_.route.key);
+    if (!done) return to_api_error(done.error());
+    return empty_response(200);
   }
 
-  std::optional<ApiError> absent_key() const {
-    if (current_.count(r_.route.key)) return std::nullopt;
-    return key_not_found(kind_, r_.route.id, r_.route.key);
+  std::optional<ApiError> authorize_write() const {
+    return authorize_(r_.method == "POST" ? policies_.create : policies_.update);
   }
 
-  Reply write(ManageService& service) const {
+  Reply write() const {
     const auto& given = metadata_element(*r_.body, body_kind(r_));
-    auto written = service.update_metadata(kind_, r_.route.id, to_metadata(given), replaces());
+    auto written = service_.update_metadata(kind_, r_.route.id, to_metadata(given), replaces());
     if (!written) return to_api_error(written.error());
     if (body_kind(r_) == MetadataBody::Item) return json_response(200, {{"meta", given}});
     return json_response(200, {{"metadata", metadata_json(*written)}});
-  }
-
-  Reply remove(ManageService& service) const {
-    auto done = service.delete_metadata_key(kind_, r_.route.id, r_.route.key);
-    if (!done) return to_api_error(done.error());
-    return empty_response(200);
   }
 
  private:
   const EndpointRequest& r_;
   ObjectKind kind_;
   const Metadata& current_;
+  const MetadataPolicies& policies_;
+  Authorize authorize_;
+  ManageService& service_;
 };
+
+bool is_write(const EndpointRequest& r) { return r.method == "POST" || r.method == "PUT"; }
 
 }  // namespace
 
 Endpoints::Reply Endpoints::snapshot_metadata(const EndpointRequest& r) const {
-  const bool writes = r.method == "POST" || r.method == "PUT";
-  if (writes) {  // the body is checked before the snapshot is looked up
+  if (is_write(r)) {  // the body is checked before the snapshot is looked up
     if (!r.body) return ApiError::bad_request(ApiError::kBadRequest);
     if (auto p = check_snapshot_metadata_body(*r.body, body_kind(r), r.route.key)) return problem_reply(*p);
   }
   auto snapshot = visible_snapshot(r.route.id, r);
   if (!snapshot) return snapshot.error();
-  MetadataCall call(r, ObjectKind::Snapshot, snapshot->metadata);
-  if (!writes) {
-    if (auto denied = authorize(kSnapshotPolicies.get, r)) return *denied;
-    if (call.is_read()) return call.read();
-    if (auto absent = call.absent_key()) return *absent;
-    if (auto denied = authorize(kSnapshotPolicies.remove, r)) return *denied;
-    return call.remove(service_);
-  }
-  if (auto denied = authorize(kSnapshotPolicies.update, r)) return *denied;
+  MetadataCall call(r, ObjectKind::Snapshot, snapshot->metadata, kSnapshotPolicies,
+                    [&](std::string_view policy) { return authorize(policy, r); }, service_);
+  if (!is_write(r)) return call.read_or_delete();
+  if (auto denied = call.authorize_write()) return *denied;
   const auto& given = metadata_element(*r.body, body_kind(r));
   if (auto p = check_snapshot_metadata_properties(snapshot->metadata, given, call.replaces())) return problem_reply(*p);
-  return call.write(service_);
+  return call.write();
 }
 
 Endpoints::Reply Endpoints::volume_metadata(const EndpointRequest& r) const {
-  const bool writes = r.method == "POST" || r.method == "PUT";
-  if (writes) {  // @validation.schema runs before the controller looks the volume up
+  if (is_write(r)) {  // @validation.schema runs before the controller looks the volume up
     if (!r.body) return ApiError::bad_request(ApiError::kBadRequest);
     if (auto p = check_volume_metadata_body(*r.body, body_kind(r), r.route.key)) return problem_reply(*p);
   }
   auto volume = visible_volume(r.route.id, r);
   if (!volume) return volume.error();
-  MetadataCall call(r, ObjectKind::Volume, volume->metadata);
-  if (!writes) {
-    if (auto denied = authorize(kVolumePolicies.get, r)) return *denied;
-    if (call.is_read()) return call.read();
-    if (auto absent = call.absent_key()) return *absent;
-    if (auto denied = authorize(kVolumePolicies.remove, r)) return *denied;
-    return call.remove(service_);
-  }
-  const bool creates = r.method == "POST";
-  if (auto denied = authorize(creates ? kVolumePolicies.create : kVolumePolicies.update, r)) return *denied;
-  return call.write(service_);
+  MetadataCall call(r, ObjectKind::Volume, volume->metadata, kVolumePolicies,
+                    [&](std::string_view policy) { return authorize(policy, r); }, service_);
+  if (!is_write(r)) return call.read_or_delete();
+  if (auto denied = call.authorize_write()) return *denied;
+  return call.write();
 }
 
 }  // namespace snapmgr::core::api
