@@ -9,8 +9,8 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
