@@ -113,7 +113,7 @@ HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& 
 
   EndpointRequest r;
   r.method = method;
-  if (method == "POST") {
+  if (method == "POST" || method == "PUT") {
     if (route.resource == Resource::VolumeAction || route.resource == Resource::SnapshotAction) {
       auto action = read_action(request);
       if (!action) return error_response(action.error());

@@ -8,7 +8,7 @@
 //   3. routing: unknown path 404 "The resource could not be found.", known path with another
 //      method 405 badMethod;
 //   4. microversion headers (400 bad format, 406 out of range);
-//   5. POST bodies: 415 "Unsupported Content-Type", 400 "Malformed request body" (invalid JSON;
+//   5. POST and PUT bodies: 415 "Unsupported Content-Type", 400 "Malformed request body" (invalid JSON;
 //      for actions also anything but an object with exactly one key);
 //   6. a URL project that is not the caller's: 400 "Malformed request url" (admins included);
 //   7. the endpoint (endpoints.hpp).

@@ -6,6 +6,8 @@
 //                         → policy → service (404/400/409/501/502/504) → 202
 //   os-unmanage action    snapshot/volume visible (404) → policy → service → 202, empty body
 //   volumes / snapshots   project-scoped reads; `all_tenants` (admins only) lists every project
+//   */metadata[/{key}]    catalog-only metadata, Cinder 2023.1's checks and messages
+//                         (metadata_endpoints.cpp)
 //
 // Ownership: borrows the service and the policy, which outlive it.
 // Thread-safety: const and stateless; the service is thread-safe.
@@ -31,7 +33,7 @@ namespace snapmgr::core::api {
 // What the endpoint learns from the request. `body` is unset when the request had no usable
 // body (empty, or no Content-Type: Cinder then ignores it).
 struct EndpointRequest {
-  std::string method;  // "GET" or "POST" (the route accepts it)
+  std::string method;  // "GET", "POST", "PUT" or "DELETE" (the route accepts it)
   Route route;
   Identity identity;
   Caller caller;
@@ -61,6 +63,8 @@ class Endpoints {
   Reply list_volumes(const EndpointRequest& r, bool detailed) const;
   Reply show_snapshot(const EndpointRequest& r) const;
   Reply list_snapshots(const EndpointRequest& r, bool detailed) const;
+  Reply snapshot_metadata(const EndpointRequest& r) const;
+  Reply volume_metadata(const EndpointRequest& r) const;
 
   std::optional<ApiError> authorize(std::string_view policy, const EndpointRequest& r) const;
   // The volume/snapshot if the caller may see it (admins see every project's), else 404.

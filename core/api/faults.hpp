@@ -30,6 +30,9 @@ struct ApiError {
 
   // Cinder's generic texts.
   static constexpr const char* kResourceNotFound = "The resource could not be found.";
+  // webob's HTTPBadRequest text: Cinder's answer to a body that is missing or breaks its code.
+  static constexpr const char* kBadRequest =
+      "The server could not comply with the request since it is either malformed or otherwise incorrect.";
   static constexpr const char* kInternal =
       "The server has either erred or is incapable of performing the requested operation.";
 };

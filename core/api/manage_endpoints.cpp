@@ -7,9 +7,6 @@
 namespace snapmgr::core::api {
 namespace {
 
-constexpr const char* kBodyMissing =
-    "The server could not comply with the request since it is either malformed or otherwise incorrect.";
-
 bool below_manage_list(const EndpointRequest& r, ApiPath path) {
   return path == ApiPath::V3 && r.version < kManageExistingList;
 }
@@ -64,7 +61,7 @@ Endpoints::Reply Endpoints::list_manageable_volumes(const EndpointRequest& r, bo
 
 Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath path) const {
   if (below_manage_list(r, path)) return ApiError::not_found();
-  if (!r.body) return ApiError::bad_request(kBodyMissing);
+  if (!r.body) return ApiError::bad_request(ApiError::kBadRequest);
   auto request = parse_manage_snapshot_body(*r.body);
   if (!request) return request.error();
   auto volume = visible_volume(request->volume_id, r);
@@ -79,7 +76,7 @@ Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath pa
 
 Endpoints::Reply Endpoints::manage_volume(const EndpointRequest& r, ApiPath path) const {
   if (below_manage_list(r, path)) return ApiError::not_found();
-  if (!r.body) return ApiError::bad_request(kBodyMissing);
+  if (!r.body) return ApiError::bad_request(ApiError::kBadRequest);
   if (auto e = validate(manage_volume_schema(), *r.body)) return ApiError::bad_request(e->cinder_message());
   if (auto denied = authorize(kManageVolume, r)) return *denied;
   auto request = parse_manage_volume_body(*r.body, r.version);

@@ -32,6 +32,15 @@ constexpr std::string_view kDefaultRules[][2] = {
     {"volume_extension:list_manageable", "rule:admin_api"},
     {"volume_extension:volume_manage", "rule:admin_api"},
     {"volume_extension:volume_unmanage", "rule:admin_api"},
+    {"xena_system_admin_or_project_reader", "rule:admin_api or role:reader or role:member"},
+    {"xena_system_admin_or_project_member", "rule:admin_api or role:member"},
+    {"volume:get_snapshot_metadata", "rule:xena_system_admin_or_project_reader"},
+    {"volume:update_snapshot_metadata", "rule:xena_system_admin_or_project_member"},
+    {"volume:delete_snapshot_metadata", "rule:xena_system_admin_or_project_member"},
+    {"volume:get_volume_metadata", "rule:xena_system_admin_or_project_reader"},
+    {"volume:create_volume_metadata", "rule:xena_system_admin_or_project_member"},
+    {"volume:update_volume_metadata", "rule:xena_system_admin_or_project_member"},
+    {"volume:delete_volume_metadata", "rule:xena_system_admin_or_project_member"},
 };
 
 std::vector<std::string> tokenize(std::string_view text) {

@@ -21,6 +21,24 @@ TEST(Policy, DefaultsAreAdminOnly) {
   EXPECT_FALSE(p.allowed("no:such:rule", user({}, true)));
 }
 
+TEST(Policy, MetadataDefaultsAreCindersPersonas) {
+  for (const Policy& p : {Policy::defaults(), *Policy::load(std::string(SNAPMGR_SOURCE_DIR) + "/etc/policy.yaml")}) {
+    for (auto rule : {kGetSnapshotMetadata, kGetVolumeMetadata}) {
+      EXPECT_TRUE(p.allowed(rule, user({"reader"}))) << rule;
+      EXPECT_TRUE(p.allowed(rule, user({"member"}))) << rule;
+      EXPECT_TRUE(p.allowed(rule, user({"admin"}))) << rule;
+      EXPECT_FALSE(p.allowed(rule, user({"auditor"}))) << rule;
+    }
+    for (auto rule : {kUpdateSnapshotMetadata, kDeleteSnapshotMetadata, kCreateVolumeMetadata, kUpdateVolumeMetadata,
+                      kDeleteVolumeMetadata}) {
+      EXPECT_TRUE(p.allowed(rule, user({"member"}))) << rule;
+      EXPECT_TRUE(p.allowed(rule, user({}, true))) << rule;
+      EXPECT_FALSE(p.allowed(rule, user({"reader"}))) << rule;
+      EXPECT_FALSE(p.allowed(rule, user({}))) << rule;
+    }
+  }
+}
+
 TEST(Policy, TheShippedFileParses) {
   auto p = Policy::load(std::string(SNAPMGR_SOURCE_DIR) + "/etc/policy.yaml");
   ASSERT_TRUE(p.ok()) << p.error();

@@ -81,6 +81,10 @@ snapmgr::Result<HttpResponse, ApiError> Endpoints::call(const EndpointRequest& r
     case Resource::SnapshotsDetail: return list_snapshots(r, true);
     case Resource::Snapshot: return show_snapshot(r);
     case Resource::SnapshotAction: return snapshot_action(r);
+    case Resource::VolumeMetadata:
+    case Resource::VolumeMetadataItem: return volume_metadata(r);
+    case Resource::SnapshotMetadata:
+    case Resource::SnapshotMetadataItem: return snapshot_metadata(r);
     case Resource::NotFound: break;
   }
   return ApiError::not_found();

@@ -13,6 +13,8 @@ struct Collection {
   Resource member;  // NotFound: members answer 404
   Resource action;  // NotFound: no action route
   bool post_collection;
+  Resource metadata = Resource::NotFound;  // NotFound: no metadata routes
+  Resource metadata_item = Resource::NotFound;
 };
 
 constexpr std::array<Collection, 6> kCollections{{
@@ -24,8 +26,10 @@ constexpr std::array<Collection, 6> kCollections{{
      Resource::NotFound, true},
     {"os-volume-manage", Resource::LegacyVolumeManage, Resource::LegacyVolumeManageDetail, Resource::NotFound,
      Resource::NotFound, true},
-    {"volumes", Resource::Volumes, Resource::VolumesDetail, Resource::Volume, Resource::VolumeAction, false},
-    {"snapshots", Resource::Snapshots, Resource::SnapshotsDetail, Resource::Snapshot, Resource::SnapshotAction, false},
+    {"volumes", Resource::Volumes, Resource::VolumesDetail, Resource::Volume, Resource::VolumeAction, false,
+     Resource::VolumeMetadata, Resource::VolumeMetadataItem},
+    {"snapshots", Resource::Snapshots, Resource::SnapshotsDetail, Resource::Snapshot, Resource::SnapshotAction, false,
+     Resource::SnapshotMetadata, Resource::SnapshotMetadataItem},
 }};
 
 const Collection* find_collection(std::string_view name) {
@@ -86,6 +90,15 @@ Route route_v3(std::string_view path) {
     route.resource = c->action;
     route.id = std::string(segs[i + 1]);
     route.methods = {"POST"};
+  } else if (rest == 2 && segs[i + 2] == "metadata" && c->metadata != Resource::NotFound) {
+    route.resource = c->metadata;
+    route.id = std::string(segs[i + 1]);
+    route.methods = {"GET", "POST", "PUT"};
+  } else if (rest == 3 && segs[i + 2] == "metadata" && c->metadata_item != Resource::NotFound) {
+    route.resource = c->metadata_item;
+    route.id = std::string(segs[i + 1]);
+    route.key = std::string(segs[i + 3]);
+    route.methods = {"GET", "PUT", "DELETE"};
   }
   return route;
 }

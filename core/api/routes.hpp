@@ -9,6 +9,8 @@
 //   /v3[/{p}]/volumes[/detail]              GET          /…/volumes/{id}                 GET
 //   /v3[/{p}]/snapshots[/detail]            GET          /…/snapshots/{id}               GET
 //   /v3[/{p}]/volumes/{id}/action           POST         /…/snapshots/{id}/action        POST
+//   /v3[/{p}]/volumes/{id}/metadata         GET POST PUT /…/volumes/{id}/metadata/{key}  GET PUT DELETE
+//   /v3[/{p}]/snapshots/{id}/metadata       GET POST PUT /…/snapshots/{id}/metadata/{key} GET PUT DELETE
 // Member routes of the manage resources (/manageable_snapshots/{id}, …) exist in Cinder's route
 // map without an implementation: they answer 404 whatever the method. A known path with another
 // method is 405; anything else is 404.
@@ -40,13 +42,18 @@ enum class Resource {
   SnapshotsDetail,
   Snapshot,
   SnapshotAction,
+  VolumeMetadata,
+  VolumeMetadataItem,
+  SnapshotMetadata,
+  SnapshotMetadataItem,
 };
 
 struct Route {
   Resource resource = Resource::NotFound;
   std::string project_id;             // "" when the URL has none
   std::string id;                     // member id, for member routes
-  std::vector<std::string> methods;   // accepted methods ("GET", "POST")
+  std::string key;                    // the metadata key, for */metadata/{key}
+  std::vector<std::string> methods;   // accepted methods ("GET", "POST", "PUT", "DELETE")
 
   bool accepts(std::string_view method) const;
 };

@@ -37,6 +37,24 @@ TEST(Routes, EveryResource) {
   EXPECT_EQ(route_v3("/v3/p/snapshots/").resource, Resource::Snapshots);
 }
 
+TEST(Routes, MetadataOfVolumesAndSnapshots) {
+  auto collection = route_v3("/v3/p/snapshots/s1/metadata");
+  EXPECT_EQ(collection.resource, Resource::SnapshotMetadata);
+  EXPECT_EQ(collection.id, "s1");
+  EXPECT_EQ(collection.methods, (std::vector<std::string>{"GET", "POST", "PUT"}));
+  auto item = route_v3("/v3/volumes/v1/metadata/my key");
+  EXPECT_EQ(item.resource, Resource::VolumeMetadataItem);
+  EXPECT_EQ(item.project_id, "");
+  EXPECT_EQ(item.id, "v1");
+  EXPECT_EQ(item.key, "my key");
+  EXPECT_EQ(item.methods, (std::vector<std::string>{"GET", "PUT", "DELETE"}));
+  EXPECT_EQ(route_v3("/v3/p/volumes/v1/metadata").resource, Resource::VolumeMetadata);
+  EXPECT_EQ(route_v3("/v3/p/snapshots/s1/metadata/k").resource, Resource::SnapshotMetadataItem);
+  EXPECT_EQ(route_v3("/v3/p/snapshots/s1/metadata/k/x").resource, Resource::NotFound);
+  EXPECT_EQ(route_v3("/v3/p/manageable_snapshots/s1/metadata").resource, Resource::NotFound);
+  EXPECT_EQ(route_v3("/v3/p/volumes/v1/metadata//").resource, Resource::NotFound);
+}
+
 TEST(Routes, MembersOfManageResourcesAndUnknownPathsAreNotFound) {
   EXPECT_EQ(route_v3("/v3/p/manageable_snapshots/abc").resource, Resource::NotFound);
   EXPECT_EQ(route_v3("/v3/p/os-snapshot-manage/abc").resource, Resource::NotFound);

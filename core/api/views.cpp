@@ -13,12 +13,6 @@ boost::json::value optional_string(const std::optional<std::string>& s) {
   return s ? boost::json::value(*s) : boost::json::value(nullptr);
 }
 
-boost::json::object metadata_json(const Metadata& metadata) {
-  boost::json::object o;
-  for (const auto& [k, v] : metadata) o[k] = v;
-  return o;
-}
-
 std::string project_prefix(const ViewContext& ctx) {
   return ctx.project_id.empty() ? std::string() : "/" + ctx.project_id;
 }
@@ -31,6 +25,12 @@ boost::json::array links(const ViewContext& ctx, const std::string& collection, 
 }
 
 }  // namespace
+
+boost::json::object metadata_json(const Metadata& metadata) {
+  boost::json::object o;
+  for (const auto& [k, v] : metadata) o[k] = v;
+  return o;
+}
 
 boost::json::object to_json(const snapmgr::StringMap& map) {
   boost::json::object o;
@@ -96,7 +96,7 @@ boost::json::object volume_view(const VolumeRecord& v, const ViewContext& ctx) {
   volume["consistencygroup_id"] = nullptr;
   volume["multiattach"] = false;
   if (ctx.is_admin) {
-    volume["os-vol-host-attr:host"] = v.backend;
+    volume["os-vol-host-attr:host"] = v.pool.empty() ? v.backend : v.backend + "#" + v.pool;
     volume["os-vol-tenant-attr:tenant_id"] = v.project_id;
   }
   if (ctx.version >= ApiVersion{3, 13}) volume["group_id"] = nullptr;

@@ -11,7 +11,8 @@
 //                    source_reference} under "manageable-snapshots"; volumes likewise without
 //                    source_reference (detail order: reference, size, safe_to_manage,
 //                    reason_not_safe, cinder_id, extra_info) under "manageable-volumes";
-//   volume show      Cinder's v3 volume detail; admin-only attributes only for admins.
+//   volume show      Cinder's v3 volume detail; admin-only attributes only for admins
+//                    (os-vol-host-attr:host is "<host>@<backend>#<pool>", as Tempest requires).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -48,5 +49,6 @@ std::string manageable_volumes_body(const std::vector<VolumeListingEntry>& entri
 boost::json::object versions_document(const std::string& base_url);
 
 boost::json::object to_json(const snapmgr::StringMap& map);
+boost::json::object metadata_json(const Metadata& metadata);
 
 }  // namespace snapmgr::core::api

@@ -102,9 +102,10 @@ TEST(Views, VolumeLinksFollowTheUrlProject) {
   VolumeRecord v;
   v.id = "vid";
   v.backend = "node1@fake1";
+  v.pool = "fake1";
   auto admin = volume_view(v, ViewContext{"http://h:1", "p1", {3, 8}, true}).at("volume").as_object();
   EXPECT_EQ(admin.at("links").as_array().at(0).as_object().at("href").as_string(), "http://h:1/v3/p1/volumes/vid");
-  EXPECT_EQ(admin.at("os-vol-host-attr:host").as_string(), "node1@fake1");
+  EXPECT_EQ(admin.at("os-vol-host-attr:host").as_string(), "node1@fake1#fake1");
   EXPECT_EQ(admin.at("bootable").as_string(), "false");
   auto user = volume_view(v, ViewContext{"http://h:1", "", {3, 8}, false}).at("volume").as_object();
   EXPECT_FALSE(user.contains("os-vol-host-attr:host"));

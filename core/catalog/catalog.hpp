@@ -81,6 +81,16 @@ class Catalog {
   virtual ServiceResult<std::vector<SnapshotRecord>> find_snapshots(const RowQuery& query) = 0;
   virtual ServiceResult<bool> update_snapshot(const std::string& id, const RowUpdate& update) = 0;
 
+  // The metadata of a live volume or snapshot (Cinder's */metadata resources), in one
+  // transaction: with `replace` it becomes exactly `metadata`, otherwise the keys of `metadata`
+  // are added or overwritten and the others kept. Returns the metadata after the write, or
+  // nullopt (and writes nothing) when no live row has `id`. The row's updated_at is unchanged,
+  // as in Cinder.
+  virtual ServiceResult<std::optional<Metadata>> update_metadata(ObjectKind kind, const std::string& id,
+                                                                 const Metadata& metadata, bool replace) = 0;
+  // Removes one key of a live row's metadata; false when no live row has `id` or it lacks `key`.
+  virtual ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) = 0;
+
   // Live rows of a kind on one backend: what "already managed" is decided against.
   virtual ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) = 0;
 };

@@ -70,6 +70,12 @@ const char* const kMigrations[] = {
       value TEXT NOT NULL,
       PRIMARY KEY (snapshot_id, key));
     )sql",
+    // 2: each volume's pool (Cinder's "host@backend#pool"); rows adopted before it get the
+    // default pool, the backend's name.
+    R"sql(
+    ALTER TABLE volumes ADD COLUMN pool TEXT NOT NULL DEFAULT '';
+    UPDATE volumes SET pool = substr(backend, instr(backend, '@') + 1);
+    )sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -26,6 +26,7 @@ struct VolumeRecord {
   std::string status;                      // creating | available | in-use | error | unmanaging | deleted ...
   std::int64_t size_gib = 0;
   std::string backend;                     // "<host>@<backend>"
+  std::string pool;                        // the backend's pool; Cinder's host is "<backend>#<pool>"
   std::string cluster;                     // "" when not clustered
   std::string availability_zone = "nova";
   std::optional<std::string> volume_type;

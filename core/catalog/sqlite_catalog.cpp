@@ -15,18 +15,6 @@ namespace rows = sqlite_rows;
 
 namespace {
 
-// Makes the generation odd for the span of a write and even again after it, whatever happens
-// (see Catalog::generation()). Taken under the writer lock, so writes never overlap.
-class WriteWindow {
- public:
-  explicit WriteWindow(std::atomic<std::uint64_t>& generation) : generation_(generation) { ++generation_; }
-  ~WriteWindow() { ++generation_; }
-  WriteWindow(const WriteWindow&) = delete;
-  WriteWindow& operator=(const WriteWindow&) = delete;
-
- private:
-  std::atomic<std::uint64_t>& generation_;
-};
 
 constexpr int kBusyTimeoutMs = 10000;
 
@@ -146,7 +134,7 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
     SQLite::Statement q(*writer_, std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
     q.bind(1, v.id);
     q.bind(2, v.project_id);
     q.bind(3, v.user_id);
@@ -162,6 +150,7 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     q.bind(13, to_canonical_json(v.provider_reference));
     q.bind(14, v.created_at);
     rows::bind_optional(q, 15, v.updated_at);
+    q.bind(16, v.pool);
     q.exec();
     rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
     WriteWindow window(generation_);

@@ -19,6 +19,19 @@
 
 namespace snapmgr::core {
 
+// Makes a catalog's generation odd for the span of a write and even again after it, whatever
+// happens (see Catalog::generation()). Taken under the writer lock, so writes never overlap.
+class WriteWindow {
+ public:
+  explicit WriteWindow(std::atomic<std::uint64_t>& generation) : generation_(generation) { ++generation_; }
+  ~WriteWindow() { ++generation_; }
+  WriteWindow(const WriteWindow&) = delete;
+  WriteWindow& operator=(const WriteWindow&) = delete;
+
+ private:
+  std::atomic<std::uint64_t>& generation_;
+};
+
 class SqliteCatalog final : public Catalog {
  public:
   // Creates or opens the file and migrates it. Internal error when that fails.
@@ -40,6 +53,10 @@ class SqliteCatalog final : public Catalog {
   ServiceResult<std::optional<SnapshotRecord>> find_snapshot(const std::string& id) override;
   ServiceResult<std::vector<SnapshotRecord>> find_snapshots(const RowQuery& query) override;
   ServiceResult<bool> update_snapshot(const std::string& id, const RowUpdate& update) override;
+
+  ServiceResult<std::optional<Metadata>> update_metadata(ObjectKind kind, const std::string& id,
+                                                         const Metadata& metadata, bool replace) override;
+  ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) override;
 
   ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) override;
 

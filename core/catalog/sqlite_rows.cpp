@@ -6,7 +6,7 @@ namespace snapmgr::core::sqlite_rows {
 
 const char* const kVolumeColumns =
     "id, project_id, user_id, name, description, status, size_gib, backend, cluster, availability_zone, "
-    "volume_type, bootable, provider_reference, created_at, updated_at, deleted";
+    "volume_type, bootable, provider_reference, created_at, updated_at, deleted, pool";
 const char* const kSnapshotColumns =
     "id, volume_id, project_id, user_id, name, description, status, size_gib, backend, provider_reference, "
     "progress, created_at, updated_at, deleted";
@@ -42,6 +42,7 @@ VolumeRecord read_volume(SQLite::Statement& row) {
   v.created_at = row.getColumn(13).getString();
   v.updated_at = optional_text(row.getColumn(14));
   v.deleted = row.getColumn(15).getInt() != 0;
+  v.pool = row.getColumn(16).getString();
   return v;
 }
 
@@ -64,6 +65,11 @@ SnapshotRecord read_snapshot(SQLite::Statement& row) {
   return s;
 }
 
+MetadataTable metadata_table(ObjectKind kind) {
+  if (kind == ObjectKind::Volume) return {"volumes", "volume_metadata", "volume_id"};
+  return {"snapshots", "snapshot_metadata", "snapshot_id"};
+}
+
 Metadata read_metadata(SQLite::Database& db, const char* table, const char* id_column, const std::string& id) {
   Metadata m;
   SQLite::Statement q(db, std::string("SELECT key, value FROM ") + table + " WHERE " + id_column + " = ?");
@@ -74,7 +80,8 @@ Metadata read_metadata(SQLite::Database& db, const char* table, const char* id_c
 
 void write_metadata(SQLite::Database& db, const char* table, const char* id_column, const std::string& id,
                     const Metadata& metadata) {
-  SQLite::Statement insert(db, std::string("INSERT INTO ") + table + " (" + id_column + ", key, value) VALUES (?, ?, ?)");
+  SQLite::Statement insert(db, std::string("INSERT INTO ") + table + " (" + id_column + ", key, value) VALUES (?, ?, ?) " +
+                                   "ON CONFLICT (" + id_column + ", key) DO UPDATE SET value = excluded.value");
   for (const auto& [key, value] : metadata) {
     insert.bind(1, id);
     insert.bind(2, key);

@@ -18,8 +18,17 @@ extern const char* const kSnapshotColumns;  // in read_snapshot's order
 VolumeRecord read_volume(SQLite::Statement& row);
 SnapshotRecord read_snapshot(SQLite::Statement& row);
 
+// Where a kind's metadata lives: the owners' table, the metadata table and its id column.
+struct MetadataTable {
+  const char* owners;     // "volumes" / "snapshots"
+  const char* table;      // "volume_metadata" / "snapshot_metadata"
+  const char* id_column;  // "volume_id" / "snapshot_id"
+};
+MetadataTable metadata_table(ObjectKind kind);
+
 // Loads the metadata of `id` from `table` ("volume_metadata" / "snapshot_metadata").
 Metadata read_metadata(SQLite::Database& db, const char* table, const char* id_column, const std::string& id);
+// Sets each key of `metadata` on `id` (adds it, or overwrites its value).
 void write_metadata(SQLite::Database& db, const char* table, const char* id_column, const std::string& id,
                     const Metadata& metadata);
 

@@ -111,7 +111,7 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
     c.error(entry.line(), path, "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
     return;
   }
-  c.only_keys(entry, path, {"name", "driver", "cluster", "disabled", "max_concurrent_calls", "options"});
+  c.only_keys(entry, path, {"name", "driver", "cluster", "pool", "disabled", "max_concurrent_calls", "options"});
   BackendConfig b;
   b.line = entry.line();
   static const std::regex kName(R"(^[A-Za-z0-9_.-]{1,64}$)");
@@ -133,6 +133,18 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
     b.driver_line = v->line();
   }
   if (auto* v = c.get(entry, path, "cluster", snapmgr::OptionType::String)) b.cluster = v->as_string();
+  // Cinder's LVM driver names its one pool after the backend; the pool is the part after '#'
+  // in a volume's host, so it must not be empty or contain '#' or '@'.
+  static const std::regex kPool(R"(^[A-Za-z0-9_.:-]{1,255}$)");
+  if (auto* v = c.get(entry, path, "pool", snapmgr::OptionType::String)) {
+    if (!std::regex_match(v->as_string(), kPool)) {
+      c.error(v->line(), path + ".pool",
+              "'" + v->as_string() + "' is not a valid pool name (1-255 of A-Z a-z 0-9 _ . : -)");
+    }
+    b.pool = v->as_string();
+  } else {
+    b.pool = b.name;
+  }
   if (auto* v = c.get(entry, path, "disabled", snapmgr::OptionType::Boolean)) b.disabled = v->as_bool();
   if (auto* v = c.get(entry, path, "max_concurrent_calls", snapmgr::OptionType::Integer)) {
     if (v->as_int() < 1 || v->as_int() > 1024) c.error(v->line(), path + ".max_concurrent_calls", "must be between 1 and 1024");

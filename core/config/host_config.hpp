@@ -31,6 +31,7 @@ struct BackendConfig {
   std::string name;            // unique; the service key is "<host>@<name>"
   std::string driver;          // a loaded driver's name
   std::string cluster;         // optional
+  std::string pool;            // the backend's one pool; default: `name` (as Cinder's LVM driver)
   bool disabled = false;
   int max_concurrent_calls = 16;  // requests and jobs that may wait on this driver at once
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});

@@ -19,6 +19,7 @@ backends:
     options: {snapshots: []}
   - name: fake2
     driver: fake
+    pool: gold
     disabled: true
 )";
 
@@ -44,6 +45,8 @@ TEST(HostConfig, ValidDemoParses) {
   EXPECT_EQ(c.backends[0].cluster, "c1");
   EXPECT_TRUE(c.backends[0].options.find("snapshots")->is_list());
   EXPECT_TRUE(c.backends[1].disabled);
+  EXPECT_EQ(c.backends[0].pool, "fake1");  // default: the backend's name
+  EXPECT_EQ(c.backends[1].pool, "gold");
   EXPECT_EQ(c.plugin_path, std::vector<std::string>{"build/plugins"});
 }
 
@@ -70,6 +73,12 @@ TEST(HostConfig, BulkheadAndConnectionLimits) {
             "etc/test.yaml:1: backends[0].max_concurrent_calls: must be between 1 and 1024");
   EXPECT_EQ(only_error(parse("max_connections: -1\nbackends: []\n")),
             "etc/test.yaml:1: max_connections: must be between 0 and 1000000");
+}
+
+TEST(HostConfig, PoolMustBeAValidPoolName) {
+  auto load = parse("backends:\n  - name: a\n    driver: fake\n    pool: 'x#y'\n");
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:4: backends[0].pool: 'x#y' is not a valid pool name", 0), 0u)
+      << only_error(load);
 }
 
 TEST(HostConfig, UnknownKeyNamesFileLineAndKey) {

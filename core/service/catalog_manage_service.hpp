@@ -1,6 +1,7 @@
 // ManageService over the catalog, the backends and the listing coordinator (see
 // manage_service.hpp for the contract). Implementation files: catalog_manage_service.cpp
-// (listings, reads, life cycle), adoption.cpp (manage_*), unmanage.cpp, recovery.cpp.
+// (listings, reads, life cycle), adoption.cpp (manage_*), unmanage.cpp, recovery.cpp,
+// metadata.cpp.
 //
 // Background work — the driver's adopt step after a 202, release after an unmanage, and the
 // service heartbeat — runs on an owned thread pool; every driver call is bounded by
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -46,6 +48,9 @@ class CatalogManageService final : public ManageService {
   ServiceResult<SnapshotRecord> get_snapshot(const std::string& id) override;
   ServiceResult<std::vector<VolumeRecord>> list_volumes(const VolumeFilter& filter) override;
   ServiceResult<std::vector<SnapshotRecord>> list_snapshots(const SnapshotFilter& filter) override;
+  ServiceResult<Metadata> update_metadata(ObjectKind kind, const std::string& id, const Metadata& metadata,
+                                          bool replace) override;
+  ServiceStatus delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) override;
 
  private:
   snapmgr::Call new_call(const std::string& request_id) const;
@@ -63,6 +68,7 @@ class CatalogManageService final : public ManageService {
 
   std::unique_ptr<Catalog> catalog_;
   const BackendRegistry& backends_;
+  std::map<std::string, std::string, std::less<>> pools_;  // backend key → its configured pool
   std::chrono::seconds call_timeout_;
   ListingCoordinator listings_;
   boost::asio::thread_pool workers_;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/catalog/catalog.hpp"
 #include "core/catalog/records.hpp"
 #include "core/service/listing_types.hpp"
 #include "core/service/service_error.hpp"
@@ -84,6 +85,14 @@ class ManageService {
   virtual ServiceResult<SnapshotRecord> get_snapshot(const std::string& id) = 0;
   virtual ServiceResult<std::vector<VolumeRecord>> list_volumes(const VolumeFilter& filter) = 0;
   virtual ServiceResult<std::vector<SnapshotRecord>> list_snapshots(const SnapshotFilter& filter) = 0;
+
+  // Metadata of a live row, in the catalog only (service/metadata.cpp): `replace` makes it exactly
+  // `metadata`, else its keys are added or overwritten. Returns the metadata after the write.
+  // NotFound as get_volume/get_snapshot; deleting an absent key: NotFound "Volume <id> has no
+  // metadata with key <key>." / "Snapshot <id> has no metadata with key <key>."
+  virtual ServiceResult<Metadata> update_metadata(ObjectKind kind, const std::string& id, const Metadata& metadata,
+                                                  bool replace) = 0;
+  virtual ServiceStatus delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) = 0;
 };
 
 }  // namespace snapmgr::core

@@ -11,18 +11,14 @@ name, `snapshot-show` until available), see it `already managed` with its cinder
 Run: /usr/bin/python3 cinderclient_e2e_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
 (`python3` on PATH may be a build that cannot import Debian's cinderclient.)
 """
-import argparse
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
-from e2e_support import die_with_parent, run_tests
+from e2e_support import Snapmgrd, daemon_arguments, run_tests
 
 CINDER = "/usr/bin/cinder"
 VOLUME = "volume-7c064b34-1e4b-40bd-93ca-4ac5a973661b"
@@ -77,52 +73,13 @@ class CinderclientEndToEnd(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="snapmgr-cinderclient-%d-" % os.getpid(), dir="/tmp")
-        os.makedirs(os.path.join(cls.dir, "state"))
-        config = os.path.join(cls.dir, "snapmgr.yaml")
-        with open(config, "w") as f:
-            f.write(CONFIG.format(dir=cls.dir, plugins=ARGS.plugin_dir, volume=VOLUME))
-        cls.log = open(os.path.join(cls.dir, "snapmgrd.log"), "w")
-        cls.daemon = subprocess.Popen([ARGS.snapmgrd, "-c", config], stdout=cls.log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
-        port_file = os.path.join(cls.dir, "state", "snapmgrd.port")
-        deadline = time.time() + 60
-        cls.port = None
-        while time.time() < deadline and cls.daemon.poll() is None:
-            try:
-                with open(port_file) as f:
-                    cls.port = int(f.read().strip())
-                break
-            except (OSError, ValueError):
-                time.sleep(0.05)
-        if cls.port is None:
-            cls.stop_daemon()
-            raise RuntimeError("snapmgrd did not start:\n" + cls.read_log())
-
-    @classmethod
-    def stop_daemon(cls):
-        if cls.daemon.poll() is None:
-            cls.daemon.send_signal(signal.SIGTERM)  # stopped by PID
-            try:
-                cls.daemon.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                cls.daemon.kill()
-                cls.daemon.wait()
-        cls.log.close()
-
-    @classmethod
-    def read_log(cls):
-        with open(os.path.join(cls.dir, "snapmgrd.log")) as f:
-            return f.read()
+        cls.daemon = Snapmgrd(ARGS.snapmgrd, CONFIG.replace("{plugins}", ARGS.plugin_dir).replace("{volume}", VOLUME),
+                              "snapmgr-cinderclient")
+        cls.port = cls.daemon.port
 
     @classmethod
     def tearDownClass(cls):
-        cls.stop_daemon()
-        code = cls.daemon.returncode
-        log = cls.read_log()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        if code != 0:
-            raise AssertionError("snapmgrd exited with %s after SIGTERM:\n%s" % (code, log[-4000:]))
+        cls.daemon.stop_and_clean()
 
     def cinder(self, *args, version="3.8", expect=0):
         env = {k: v for k, v in os.environ.items() if not k.startswith("OS_") and not k.startswith("CINDER")}
@@ -250,10 +207,7 @@ class CinderclientEndToEnd(unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--snapmgrd", required=True)
-    parser.add_argument("--plugin-dir", required=True)
-    ARGS, rest = parser.parse_known_args()
+    ARGS, rest = daemon_arguments()
     if not os.access(CINDER, os.X_OK):
         print("%s is missing: install python3-cinderclient (tools/packages/api.txt)" % CINDER, file=sys.stderr)
         return 1

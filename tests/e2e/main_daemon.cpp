@@ -81,6 +81,14 @@ backends:
     disabled: true
   - name: snaponly
     driver: discovery_only
+  - name: meta
+    driver: fake
+    pool: gold
+    options:
+      volumes:
+        - {name: volume-55555555-5555-5555-5555-555555555555, size_bytes: 1073741824}
+      snapshots:
+        - {name: meta-snap, size_bytes: 1073741824, origin: volume-55555555-5555-5555-5555-555555555555}
 )";
 
 std::unique_ptr<SnapmgrdProcess> g_daemon;

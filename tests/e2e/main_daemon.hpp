@@ -10,6 +10,7 @@
 //   node1@hang      listing outlasts the 5 s call deadline
 //   node1@off       disabled
 //   node1@snaponly  the discovery_only test driver: no adoption, no volume discovery
+//   node1@meta      pool "gold"; a volume and a snapshot the metadata tests adopt
 //
 // Stopping it at the end checks a clean exit (status 0) after SIGTERM.
 #pragma once

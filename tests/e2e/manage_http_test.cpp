@@ -276,7 +276,7 @@ TEST_F(ManageSnapshot, VolumeManageRules) {
   ASSERT_EQ(wait_volume(id), "available");
   auto shown = admin_client().get("/v3/p1/volumes/" + id).json().at("volume");
   EXPECT_EQ(shown.at("size").as_int64(), 1);
-  EXPECT_EQ(shown.at("os-vol-host-attr:host").as_string(), "node1@fake1");
+  EXPECT_EQ(shown.at("os-vol-host-attr:host").as_string(), "node1@fake1#fake1");  // the default pool
   EXPECT_EQ(admin_client().post("/v3/p1/volumes/" + id + "/action", R"({"os-unmanage": null})").status, 202);
   EXPECT_EQ(wait_volume(id), "");
 }
