@@ -3,7 +3,8 @@
 #include <memory>
 
 #include "core/api/json_schema.hpp"
-#include "core/api/python_repr.hpp"
+#include "core/common/echoed.hpp"
+#include "core/python_compat/python_repr.hpp"
 
 namespace snapmgr::core::api {
 namespace {
@@ -68,7 +69,7 @@ std::optional<MetadataProblem> one_property(const boost::json::value& body) {
   const auto* element = body.as_object().if_contains("meta");
   if (!element || !element->is_object() || element->as_object().size() == 1) return std::nullopt;
   const char* what = element->as_object().empty() ? " does not have enough properties" : " has too many properties";
-  SchemaError error{{"meta"}, *element, python_repr(*element) + what};
+  SchemaError error{{"meta"}, *element, echoed(python_compat::python_repr(*element)) + what};
   return MetadataProblem::bad_request(error.cinder_message());
 }
 
