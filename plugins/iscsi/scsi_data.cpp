@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 #include <type_traits>
 
 #include <iscsi/iscsi.h>
@@ -29,6 +30,12 @@ std::string trimmed(const char* text) {
 // the data received. libiscsi 1.19 trusts the page length and each descriptor's length, and
 // copies that many bytes from past the end of the data-in buffer when a target announces more
 // than it sent (found by fuzz/iscsi_scsi_data.cpp).
+// The data received, as bytes.
+std::string_view datain(const scsi_task& task) {
+  if (task.datain.size <= 0 || !task.datain.data) return {};
+  return {reinterpret_cast<const char*>(task.datain.data), static_cast<std::size_t>(task.datain.size)};
+}
+
 bool designators_fit(const scsi_task& task) {
   const auto size = static_cast<std::size_t>(task.datain.size > 0 ? task.datain.size : 0);
   const unsigned char* data = task.datain.data;
@@ -92,6 +99,9 @@ std::optional<std::vector<int>> decode_report_luns(scsi_task& task) {
 }
 
 std::optional<StandardInquiry> decode_standard_inquiry(scsi_task& task) {
+  // libiscsi copies vendor, product and revision (bytes 8 to 35) whatever the size received;
+  // standard INQUIRY data is at least 36 bytes (SPC-4 6.6.2).
+  if (datain(task).size() < 36) return std::nullopt;
   auto* data = unmarshalled<scsi_inquiry_standard>(task);
   if (!data) return std::nullopt;
   StandardInquiry inquiry;
@@ -111,6 +121,9 @@ std::optional<std::uint64_t> decode_capacity16(scsi_task& task) {
 }
 
 std::optional<std::string> decode_unit_serial_number(scsi_task& task) {
+  // libiscsi copies the page length's worth of bytes whatever the size received.
+  const auto page = datain(task);
+  if (page.size() < 4 || page.size() < 4u + static_cast<unsigned char>(page[3])) return std::nullopt;
   auto* usn = unmarshalled<scsi_inquiry_unit_serial_number>(task);
   if (!usn) return std::nullopt;
   return trimmed(usn->usn);

@@ -25,7 +25,7 @@ namespace snapmgr::iscsi {
 // REPORT LUNS: the LUN numbers, in the target's order.
 std::optional<std::vector<int>> decode_report_luns(scsi_task& task);
 
-// Standard INQUIRY.
+// Standard INQUIRY (at least the 36 bytes up to the revision; shorter data is not decoded).
 struct StandardInquiry {
   bool direct_access_disk = false;  // a connected direct-access device (the only kind listed)
   std::string vendor;               // trimmed
@@ -36,7 +36,8 @@ std::optional<StandardInquiry> decode_standard_inquiry(scsi_task& task);
 // READ CAPACITY(16): size in bytes = (last LBA + 1) x block length.
 std::optional<std::uint64_t> decode_capacity16(scsi_task& task);
 
-// INQUIRY VPD 0x80: the unit serial number, trimmed.
+// INQUIRY VPD 0x80: the unit serial number, trimmed (not decoded when the page is longer than
+// the data received).
 std::optional<std::string> decode_unit_serial_number(scsi_task& task);
 
 // INQUIRY VPD 0x83: the first NAA designator of the logical unit, else the first EUI-64 one,

@@ -83,6 +83,13 @@ TEST(ScsiData, StandardInquiryWithAQualifierOutsideTheEnumIsNotADisk) {
   EXPECT_FALSE(inquiry->direct_access_disk);
 }
 
+TEST(ScsiData, StandardInquiryShorterThanItsFixedPartIsNotDecoded) {
+  // 8 bytes: libiscsi would copy vendor and product from past them
+  // (fuzz/corpus/iscsi_scsi_data/inquiry-8-bytes).
+  auto task = answered_task(ScsiCommand::StandardInquiry, standard_inquiry(0x00).substr(0, 8));
+  EXPECT_FALSE(decode_standard_inquiry(*task));
+}
+
 TEST(ScsiData, ReadCapacity16IsLastLbaPlusOneTimesBlockLength) {
   std::string data = bytes({0, 0, 0, 0, 0, 0x3f, 0xff, 0xff, 0, 0, 0x02, 0});  // last LBA 0x3fffff, 512 B
   data.resize(32, '\0');
@@ -95,6 +102,11 @@ TEST(ScsiData, UnitSerialNumberIsTrimmed) {
   auto task = answered_task(ScsiCommand::UnitSerialNumber,
                             bytes({0, 0x80, 0, static_cast<int>(serial.size())}) + serial);
   EXPECT_EQ(decode_unit_serial_number(*task).value_or("?"), "beaf11");
+}
+
+TEST(ScsiData, UnitSerialNumberLongerThanTheDataIsNotDecoded) {
+  auto task = answered_task(ScsiCommand::UnitSerialNumber, bytes({0, 0x80, 0, 200}) + "abc");
+  EXPECT_FALSE(decode_unit_serial_number(*task));
 }
 
 std::string designator(int association, int type, const std::string& value) {
