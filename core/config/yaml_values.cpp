@@ -21,7 +21,14 @@ OptionValue plain_scalar(const std::string& s, int line) {
     if (ec == std::errc() && ptr == s.data() + s.size()) return OptionValue(v, line);
     return OptionValue(s, line);  // out of range: keep the text
   }
-  if (std::regex_match(s, kFloat)) return OptionValue(std::stod(s), line);
+  if (std::regex_match(s, kFloat)) {
+    // std::stod threw std::out_of_range here for 1e400 (found by fuzz/host_config.cpp).
+    double v = 0;
+    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+    auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), v);
+    if (ec == std::errc() && ptr == s.data() + s.size()) return OptionValue(v, line);
+    return OptionValue(s, line);  // out of a double's range: keep the text, as for integers
+  }
   return OptionValue(s, line);
 }
 

@@ -3,7 +3,7 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
-#include "iscsi_names.hpp"
+#include "scsi_data.hpp"
 
 namespace snapmgr::iscsi {
 namespace {
@@ -29,31 +29,6 @@ Result<ScsiAnswer> run(IscsiSession& session, const std::string& what, const Scs
   }
 }
 
-std::string trimmed(const char* text) {
-  if (!text) return "";
-  std::string s(text);
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-std::string pick_designator(const scsi_inquiry_device_identification& page) {
-  const scsi_inquiry_device_designator* eui = nullptr;
-  for (auto* d = page.designators; d; d = d->next) {
-    if (d->association != SCSI_ASSOCIATION_LOGICAL_UNIT || d->designator_length <= 0 || !d->designator) continue;
-    if (d->designator_type == SCSI_DESIGNATOR_TYPE_NAA) {
-      return format_designator("naa", reinterpret_cast<const unsigned char*>(d->designator),
-                               static_cast<std::size_t>(d->designator_length));
-    }
-    if (d->designator_type == SCSI_DESIGNATOR_TYPE_EUI_64 && !eui) eui = d;
-  }
-  if (eui) {
-    return format_designator("eui", reinterpret_cast<const unsigned char*>(eui->designator),
-                             static_cast<std::size_t>(eui->designator_length));
-  }
-  return "";
-}
-
 // Records the first SCSI-level failure of the probe.
 void note(LunFacts& facts, const std::string& step, const ScsiAnswer& answer) {
   if (facts.problem) return;
@@ -61,9 +36,11 @@ void note(LunFacts& facts, const std::string& step, const ScsiAnswer& answer) {
                                                     : step + " failed: " + describe_scsi_answer(answer);
 }
 
-template <class T>
-T* unmarshalled(const ScsiAnswer& answer) {
-  return answer.status == SCSI_STATUS_GOOD ? static_cast<T*>(scsi_datain_unmarshall(answer.task.get())) : nullptr;
+// What `decode` (scsi_data.hpp) makes of a GOOD answer's data; nullopt for any other status.
+template <class Decode>
+auto decoded(const ScsiAnswer& answer, Decode decode) -> decltype(decode(*answer.task)) {
+  if (answer.status != SCSI_STATUS_GOOD || !answer.task) return std::nullopt;
+  return decode(*answer.task);
 }
 
 }  // namespace
@@ -73,13 +50,11 @@ Result<std::vector<int>> report_luns(IscsiSession& session) {
     return iscsi_reportluns_task(c, 0, kReportLunsLength, cb, p);
   });
   if (!answer) return answer.error();
-  auto* list = unmarshalled<scsi_reportluns_list>(*answer);
-  if (!list) {
+  auto luns = decoded(*answer, decode_report_luns);
+  if (!luns) {
     return Error::backend("REPORT LUNS on " + session.peer() + " failed: " + describe_scsi_answer(*answer));
   }
-  std::vector<int> luns;
-  for (std::uint32_t i = 0; i < list->num; ++i) luns.push_back(list->luns[i]);
-  return luns;
+  return std::move(*luns);
 }
 
 Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
@@ -91,13 +66,10 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     return iscsi_inquiry_task(c, lun, 0, 0, kInquiryLength, cb, p);
   });
   if (!inquiry) return inquiry.error();
-  if (auto* std_data = unmarshalled<scsi_inquiry_standard>(*inquiry)) {
-    if (std_data->qualifier != SCSI_INQUIRY_PERIPHERAL_QUALIFIER_CONNECTED ||
-        std_data->device_type != SCSI_INQUIRY_PERIPHERAL_DEVICE_TYPE_DIRECT_ACCESS) {
-      return std::optional<LunFacts>{};
-    }
-    facts.vendor = trimmed(std_data->vendor_identification);
-    facts.product = trimmed(std_data->product_identification);
+  if (auto standard = decoded(*inquiry, decode_standard_inquiry)) {
+    if (!standard->direct_access_disk) return std::optional<LunFacts>{};
+    facts.vendor = std::move(standard->vendor);
+    facts.product = std::move(standard->product);
   } else {
     note(facts, "INQUIRY", *inquiry);
   }
@@ -112,8 +84,8 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     return iscsi_readcapacity16_task(c, lun, cb, p);
   });
   if (!capacity) return capacity.error();
-  if (auto* rc = unmarshalled<scsi_readcapacity16>(*capacity)) {
-    facts.size_bytes = (rc->returned_lba + 1) * static_cast<std::uint64_t>(rc->block_length);
+  if (auto size = decoded(*capacity, decode_capacity16)) {
+    facts.size_bytes = *size;
   } else {
     note(facts, "READ CAPACITY(16)", *capacity);
   }
@@ -122,8 +94,8 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     return iscsi_inquiry_task(c, lun, 1, SCSI_INQUIRY_PAGECODE_UNIT_SERIAL_NUMBER, kInquiryLength, cb, p);
   });
   if (!serial) return serial.error();
-  if (auto* usn = unmarshalled<scsi_inquiry_unit_serial_number>(*serial)) {
-    facts.serial = trimmed(usn->usn);
+  if (auto usn = decoded(*serial, decode_unit_serial_number)) {
+    facts.serial = std::move(*usn);
   } else {
     note(facts, "INQUIRY VPD 0x80", *serial);
   }
@@ -132,8 +104,8 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     return iscsi_inquiry_task(c, lun, 1, SCSI_INQUIRY_PAGECODE_DEVICE_IDENTIFICATION, kDeviceIdLength, cb, p);
   });
   if (!identity) return identity.error();
-  if (auto* page = unmarshalled<scsi_inquiry_device_identification>(*identity)) {
-    facts.designator = pick_designator(*page);
+  if (auto designator = decoded(*identity, decode_designator)) {
+    facts.designator = std::move(*designator);
   } else {
     note(facts, "INQUIRY VPD 0x83", *identity);
   }
@@ -142,8 +114,8 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     return iscsi_persistent_reserve_in_task(c, lun, SCSI_PERSISTENT_RESERVE_READ_KEYS, kReadKeysLength, cb, p);
   });
   if (!keys) return keys.error();
-  if (auto* read_keys = unmarshalled<scsi_persistent_reserve_in_read_keys>(*keys)) {
-    facts.registered = read_keys->num_keys > 0;
+  if (auto registered = decoded(*keys, decode_registered)) {
+    facts.registered = *registered;
   } else if (!is_check_condition(*keys, SCSI_SENSE_ILLEGAL_REQUEST)) {
     note(facts, "PERSISTENT RESERVE IN", *keys);
   }
