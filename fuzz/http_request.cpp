@@ -144,19 +144,24 @@ void substitute(std::string& text, std::string_view placeholder, const std::stri
 
 using Parser = http::request_parser<http::string_body>;
 
-// Feeds `rest` to the parser as http::read_header (header_only) or http::read does over a
-// connection that delivers `rest` and then reaches end of file.
-beast::error_code feed(Parser& parser, std::string_view& rest, bool header_only) {
+// Feeds `rest` to the parser as the session does over a connection that delivers `rest` and
+// then reaches end of file: through a buffer of at most `buffer_limit` bytes (the session's
+// buffer holds header_limit bytes, which bounds the header, each chunk header and a chunked
+// body's trailer), so a piece the parser cannot take whole from a full buffer is
+// buffer_overflow (431).
+beast::error_code feed(Parser& parser, std::string_view& rest, bool header_only, std::size_t buffer_limit) {
   parser.eager(!header_only);
   beast::error_code ec;
   while (header_only ? !parser.is_header_done() : !parser.is_done()) {
     std::size_t used = 0;
-    if (!rest.empty()) {
-      used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+    const std::string_view window = rest.substr(0, buffer_limit);
+    if (!window.empty()) {
+      used = parser.put(boost::asio::buffer(window.data(), window.size()), ec);
       rest.remove_prefix(used);
       if (ec && ec != http::error::need_more) return ec;
       ec = {};
     }
+    if (used == 0 && window.size() == buffer_limit) return http::error::buffer_overflow;
     if (used == 0) {  // the parser needs more than there is: end of file
       if (!parser.got_some()) return http::error::end_of_stream;
       parser.put_eof(ec);
@@ -172,7 +177,7 @@ std::optional<api::HttpResponse> refusal(beast::error_code ec, const api::HttpSe
   api::ApiError error;
   if (ec == http::error::body_limit) {
     error = {413, "Request is too large. Larger than max_request_body_size (" + std::to_string(limits.body_limit) + ")."};
-  } else if (ec == http::error::header_limit) {
+  } else if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     error = {431, "Request header fields are too large (the limit is " + std::to_string(limits.header_limit) + " bytes)."};
   } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
              ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -210,11 +215,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(s.limits.header_limit));
     parser.body_limit(s.limits.body_limit);
-    auto ec = feed(parser, rest, true);
+    auto ec = feed(parser, rest, true, s.limits.header_limit);
     if (!ec) {
       if (auto length = parser.content_length(); length && *length > s.limits.body_limit) ec = http::error::body_limit;
     }
-    if (!ec && !parser.is_done()) ec = feed(parser, rest, false);
+    if (!ec && !parser.is_done()) ec = feed(parser, rest, false, s.limits.header_limit);
     if (ec) {
       if (auto answer = refusal(ec, s.limits)) check_and_serialize(*answer, this_request);
       break;  // the session closes the connection
