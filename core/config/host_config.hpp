@@ -33,7 +33,7 @@ struct BackendConfig {
   std::string cluster;         // optional
   std::string pool;            // the backend's one pool; default: `name` (as Cinder's LVM driver)
   bool disabled = false;
-  int max_concurrent_calls = 16;  // requests and jobs that may wait on this driver at once
+  int max_concurrent_calls = 64;  // requests and jobs that may wait on this driver at once
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});
   int line = 0;                // where the backend's entry starts
   int driver_line = 0;

@@ -64,7 +64,7 @@ TEST(HostConfig, BulkheadAndConnectionLimits) {
   auto defaults = parse("backends: [{name: a, driver: fake}]\n");
   ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
   EXPECT_EQ(defaults.config->max_connections, 0) << "derived from the descriptor limit at start-up";
-  EXPECT_EQ(defaults.config->backends[0].max_concurrent_calls, 16);
+  EXPECT_EQ(defaults.config->backends[0].max_concurrent_calls, 64);
   auto set = parse("max_connections: 100\nbackends: [{name: a, driver: fake, max_concurrent_calls: 3}]\n");
   ASSERT_TRUE(set.config) << to_string(set.errors);
   EXPECT_EQ(set.config->max_connections, 100);
