@@ -15,7 +15,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core::api {
 

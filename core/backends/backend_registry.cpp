@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <mutex>
 
-#include "core/config/driver_options.hpp"
+#include "host/driver_options.hpp"
 #include "core/logging/logging.hpp"
 
 namespace snapmgr::core {

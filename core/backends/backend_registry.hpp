@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "core/backends/call_gate.hpp"
-#include "core/config/config_error.hpp"
+#include "host/config_error.hpp"
 #include "core/config/host_config.hpp"
 #include "core/logging/driver_logger.hpp"
 #include "core/plugins/driver_registry.hpp"
-#include "core/plugins/plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 #include "snapmgr/services.hpp"
 
 namespace snapmgr::core {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/catalog/records.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core {
 

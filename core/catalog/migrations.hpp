@@ -5,7 +5,7 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core {
 

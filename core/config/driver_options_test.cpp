@@ -1,4 +1,4 @@
-#include "core/config/driver_options.hpp"
+#include "host/driver_options.hpp"
 
 #include "core/config/host_config.hpp"
 

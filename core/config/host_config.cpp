@@ -14,7 +14,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "core/config/yaml_values.hpp"
+#include "host/yaml_values.hpp"
 
 namespace snapmgr::core {
 namespace {

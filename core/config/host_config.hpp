@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/config/config_error.hpp"
+#include "host/config_error.hpp"
 #include "core/logging/logging.hpp"
 #include "snapmgr/options.hpp"
 

@@ -1,7 +1,7 @@
 #include "core/daemon/commands.hpp"
 
 #include "core/daemon/startup.hpp"
-#include "core/plugins/plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace snapmgr::core {
 

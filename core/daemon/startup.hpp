@@ -8,7 +8,7 @@
 #include "core/backends/backend_registry.hpp"
 #include "core/config/host_config.hpp"
 #include "core/plugins/driver_registry.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::core {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/plugins/plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 namespace snapmgr::core {
 

@@ -29,7 +29,7 @@
 #include "core/service/managed_index.hpp"
 #include "core/service/pooled_array.hpp"
 #include "core/service/record_store.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 #include "snapmgr/records.hpp"
 
 namespace snapmgr::core {

@@ -18,7 +18,7 @@
 #include <type_traits>
 
 #include "core/backends/backend_registry.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 #include "snapmgr/result.hpp"
 #include "snapmgr/services.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 #include "snapmgr/result.hpp"
 #include "snapmgr/string_map.hpp"
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/backends/backend_registry.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core {
 

@@ -28,7 +28,7 @@
 #include "core/backends/backend_registry.hpp"
 #include "core/catalog/catalog.hpp"
 #include "core/service/aggregated_listing.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core {
 

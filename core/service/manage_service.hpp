@@ -18,7 +18,7 @@
 #include "core/catalog/catalog.hpp"
 #include "core/catalog/records.hpp"
 #include "core/service/listing_types.hpp"
-#include "core/service/service_error.hpp"
+#include "core/common/service_error.hpp"
 
 namespace snapmgr::core {
 

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::conformance {
 namespace {

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <optional>
 
-#include "core/plugins/plugin_loader.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/plugin_loader.hpp"
+#include "host/command_runner.hpp"
 #include "fixture_hook.hpp"
 #include "options_file.hpp"
 #include "stderr_logger.hpp"

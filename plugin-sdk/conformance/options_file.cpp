@@ -6,9 +6,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/config/config_error.hpp"
-#include "core/config/driver_options.hpp"
-#include "core/config/yaml_values.hpp"
+#include "host/config_error.hpp"
+#include "host/driver_options.hpp"
+#include "host/yaml_values.hpp"
 
 namespace snapmgr::conformance {
 namespace {

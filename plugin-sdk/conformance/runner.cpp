@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "checks/registry.hpp"
-#include "core/plugins/plugin_loader.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/plugin_loader.hpp"
+#include "host/command_runner.hpp"
 #include "fixture_hook.hpp"
 #include "snapmgr/conformance/boundary_guard.hpp"
 #include "snapmgr/conformance/kit.hpp"

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::testing {
 

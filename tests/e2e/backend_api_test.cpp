@@ -19,7 +19,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api_client.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 #include "snapmgrd_process.hpp"
 
 namespace snapmgr::e2e {

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 #include "driver_access.hpp"
 #include "iscsi_fixture.hpp"
 #include "test_portals.hpp"

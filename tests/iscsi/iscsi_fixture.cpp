@@ -16,7 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/logging/logging.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 extern char** environ;
 

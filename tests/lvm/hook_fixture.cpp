@@ -14,7 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 extern char** environ;
 

@@ -5,7 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::testing {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 #include "lvm_fixture.hpp"
 
 namespace snapmgr::testing {

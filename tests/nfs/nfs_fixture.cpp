@@ -10,7 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::nfs_test {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 namespace snapmgr::core {
 namespace {

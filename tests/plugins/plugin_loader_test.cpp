@@ -10,7 +10,7 @@
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
 #include "core/plugins/driver_registry.hpp"
-#include "core/plugins/plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 #include "tests/support/driver_harness.hpp"
 
 namespace snapmgr::core {

@@ -1,6 +1,6 @@
 #include "driver_harness.hpp"
 
-#include "core/config/driver_options.hpp"
+#include "host/driver_options.hpp"
 #include "core/config/host_config.hpp"
 
 namespace snapmgr::testing {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "core/logging/driver_logger.hpp"
-#include "core/plugins/plugin_loader.hpp"
-#include "core/process/command_runner.hpp"
+#include "host/plugin_loader.hpp"
+#include "host/command_runner.hpp"
 #include "snapmgr/driver.hpp"
 
 namespace snapmgr::testing {

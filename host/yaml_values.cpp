@@ -1,4 +1,4 @@
-#include "core/config/yaml_values.hpp"
+#include "host/yaml_values.hpp"
 
 #include <charconv>
 #include <regex>

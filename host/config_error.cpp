@@ -1,4 +1,4 @@
-#include "core/config/config_error.hpp"
+#include "host/config_error.hpp"
 
 namespace snapmgr::core {
 

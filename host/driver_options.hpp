@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "core/config/config_error.hpp"
+#include "host/config_error.hpp"
 #include "snapmgr/descriptor.hpp"
 #include "snapmgr/options.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/process/command_runner.hpp"
+#include "host/command_runner.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

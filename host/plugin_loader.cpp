@@ -1,4 +1,4 @@
-#include "core/plugins/plugin_loader.hpp"
+#include "host/plugin_loader.hpp"
 
 #include <dlfcn.h>
 

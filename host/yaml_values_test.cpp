@@ -1,5 +1,5 @@
 // Typing of plain YAML scalars (yaml_values.hpp).
-#include "core/config/yaml_values.hpp"
+#include "host/yaml_values.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "core/config/driver_options.hpp"
+#include "host/driver_options.hpp"
 
-#include "core/config/yaml_values.hpp"
+#include "host/yaml_values.hpp"
 
 namespace snapmgr::core {
 
