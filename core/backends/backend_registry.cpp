@@ -28,6 +28,7 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     backend->name = bc.name;
     backend->key = config.host + "@" + bc.name;
     backend->cluster = bc.cluster;
+    backend->pool = bc.pool.empty() ? bc.name : bc.pool;
     backend->driver_name = bc.driver;
     backend->gate = std::make_shared<CallGate>(static_cast<std::size_t>(bc.max_concurrent_calls));
     backend->logger = std::make_unique<DriverLogger>(backend->key);

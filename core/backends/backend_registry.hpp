@@ -40,6 +40,7 @@ struct Backend {
   std::string host;
   std::string name;
   std::string cluster;    // "" when not clustered
+  std::string pool;       // the one pool its volumes are on (`pool`, default the backend's name)
   std::string driver_name;
   BackendState state = BackendState::Down;
   std::string down_reason;

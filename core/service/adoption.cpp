@@ -189,7 +189,7 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   row.status = "creating";
   row.size_gib = round_up_to_gib(inspected->size_bytes);
   row.backend = (*backend)->key;
-  row.pool = pools_.count(row.backend) ? pools_.find(row.backend)->second : (*backend)->name;
+  row.pool = (*backend)->pool;
   row.cluster = (*backend)->cluster;
   if (request.availability_zone) row.availability_zone = *request.availability_zone;
   row.volume_type = request.volume_type;

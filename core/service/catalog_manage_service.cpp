@@ -31,9 +31,7 @@ CatalogManageService::CatalogManageService(std::unique_ptr<Catalog> catalog, con
       backends_(backends),
       call_timeout_(config.call_timeout_s),
       listings_(*catalog_, call_timeout_, std::chrono::milliseconds(config.listing_max_age_ms)),
-      workers_(static_cast<std::size_t>(config.adoption_workers)) {
-  for (const auto& b : config.backends) pools_[config.host + "@" + b.name] = b.pool;
-}
+      workers_(static_cast<std::size_t>(config.adoption_workers)) {}
 
 CatalogManageService::~CatalogManageService() {
   {

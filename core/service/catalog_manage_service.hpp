@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -68,7 +67,6 @@ class CatalogManageService final : public ManageService {
 
   std::unique_ptr<Catalog> catalog_;
   const BackendRegistry& backends_;
-  std::map<std::string, std::string, std::less<>> pools_;  // backend key → its configured pool
   std::chrono::seconds call_timeout_;
   ListingCoordinator listings_;
   boost::asio::thread_pool workers_;
