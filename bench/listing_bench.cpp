@@ -11,7 +11,7 @@
 #include <benchmark/benchmark.h>
 
 #include "core/api/views.hpp"
-#include "core/service/aggregated_listing.hpp"
+#include "core/listing/aggregated_listing.hpp"
 
 namespace snapmgr::core {
 namespace {

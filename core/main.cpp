@@ -6,7 +6,7 @@
 
 #include "core/config/host_config.hpp"
 #include "core/daemon/commands.hpp"
-#include "core/daemon/service.hpp"
+#include "core/daemon/run_daemon.hpp"
 #include "snapmgr/version.hpp"
 
 namespace po = boost::program_options;
@@ -53,5 +53,5 @@ int main(int argc, char** argv) {
     std::cerr << "snapmgrd: give -c <config file> (or --check-config, --list-drivers, --help)\n";
     return 2;
   }
-  return snapmgr::core::run_service(vm["config"].as<std::string>());
+  return snapmgr::core::run_daemon(vm["config"].as<std::string>());
 }

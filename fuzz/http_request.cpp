@@ -39,7 +39,7 @@
 #include "core/api/http_server.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
-#include "core/service/service_factory.hpp"
+#include "core/adoption/manage_service_factory.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "core/api/listing_params.hpp"
 #include "core/api/query_params.hpp"
-#include "core/service/aggregated_listing.hpp"
+#include "core/listing/aggregated_listing.hpp"
 
 namespace {
 

@@ -24,7 +24,7 @@
 #include "core/api/faults.hpp"
 #include "core/api/json_schema.hpp"
 #include "core/api/microversion.hpp"
-#include "core/service/manage_service.hpp"
+#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core::api {
 

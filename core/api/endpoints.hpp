@@ -26,7 +26,7 @@
 #include "core/api/responses.hpp"
 #include "core/api/routes.hpp"
 #include "core/api/views.hpp"
-#include "core/service/manage_service.hpp"
+#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core::api {
 

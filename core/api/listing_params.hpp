@@ -20,7 +20,7 @@
 #include "core/api/faults.hpp"
 #include "core/api/microversion.hpp"
 #include "core/api/query_params.hpp"
-#include "core/service/listing_types.hpp"
+#include "core/listing/listing_types.hpp"
 
 namespace snapmgr::core::api {
 

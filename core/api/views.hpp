@@ -24,7 +24,7 @@
 
 #include "core/api/microversion.hpp"
 #include "core/catalog/records.hpp"
-#include "core/service/listing_types.hpp"
+#include "core/listing/listing_types.hpp"
 
 namespace snapmgr::core::api {
 

@@ -26,7 +26,7 @@
 #include "host/config_error.hpp"
 #include "core/config/host_config.hpp"
 #include "core/logging/driver_logger.hpp"
-#include "core/plugins/driver_registry.hpp"
+#include "host/driver_registry.hpp"
 #include "host/plugin_loader.hpp"
 #include "snapmgr/services.hpp"
 

@@ -20,7 +20,7 @@ namespace snapmgr::core {
 
 enum class ObjectKind { Volume, Snapshot };
 
-struct ServiceRow {
+struct VolumeServiceRow {
   std::string host;
   std::string backend;   // the backend's name (the service key is host@backend)
   std::string cluster;
@@ -64,9 +64,9 @@ class Catalog {
   // reading an odd one may already be out of date and must not be reused.
   virtual std::uint64_t generation() const = 0;
 
-  virtual ServiceStatus upsert_service(const ServiceRow& row) = 0;
+  virtual ServiceStatus upsert_service(const VolumeServiceRow& row) = 0;
   virtual ServiceStatus heartbeat(const std::string& host) = 0;
-  virtual ServiceResult<std::vector<ServiceRow>> services() = 0;
+  virtual ServiceResult<std::vector<VolumeServiceRow>> services() = 0;
 
   virtual ServiceStatus insert_volume(const VolumeRecord& row) = 0;
   virtual ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) = 0;

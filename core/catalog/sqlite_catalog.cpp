@@ -80,7 +80,7 @@ ServiceResult<std::unique_ptr<SqliteCatalog>> SqliteCatalog::open(const std::str
   }
 }
 
-ServiceStatus SqliteCatalog::upsert_service(const ServiceRow& row) {
+ServiceStatus SqliteCatalog::upsert_service(const VolumeServiceRow& row) {
   try {
     std::lock_guard lock(writer_mutex_);
     SQLite::Statement q(*writer_,
@@ -114,11 +114,11 @@ ServiceStatus SqliteCatalog::heartbeat(const std::string& host) {
   }
 }
 
-ServiceResult<std::vector<ServiceRow>> SqliteCatalog::services() {
+ServiceResult<std::vector<VolumeServiceRow>> SqliteCatalog::services() {
   try {
     ReaderLease lease(*this);
     SQLite::Statement q(lease.db(), "SELECT host, backend, cluster, disabled, updated_at FROM services ORDER BY host, backend");
-    std::vector<ServiceRow> out;
+    std::vector<VolumeServiceRow> out;
     while (q.executeStep()) {
       out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                      q.getColumn(3).getInt() != 0, q.getColumn(4).getString()});

@@ -40,9 +40,9 @@ class SqliteCatalog final : public Catalog {
 
   std::uint64_t generation() const override { return generation_.load(); }
 
-  ServiceStatus upsert_service(const ServiceRow& row) override;
+  ServiceStatus upsert_service(const VolumeServiceRow& row) override;
   ServiceStatus heartbeat(const std::string& host) override;
-  ServiceResult<std::vector<ServiceRow>> services() override;
+  ServiceResult<std::vector<VolumeServiceRow>> services() override;
 
   ServiceStatus insert_volume(const VolumeRecord& row) override;
   ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) override;

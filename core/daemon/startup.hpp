@@ -7,7 +7,7 @@
 
 #include "core/backends/backend_registry.hpp"
 #include "core/config/host_config.hpp"
-#include "core/plugins/driver_registry.hpp"
+#include "host/driver_registry.hpp"
 #include "host/command_runner.hpp"
 
 namespace snapmgr::core {

@@ -9,7 +9,7 @@
 #include "core/daemon/commands.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
-#include "core/plugins/driver_registry.hpp"
+#include "host/driver_registry.hpp"
 #include "host/plugin_loader.hpp"
 #include "tests/support/driver_harness.hpp"
 

@@ -1,0 +1,21 @@
+// Opening the service: the catalog (SQLite in `config.state_dir`, created and migrated at
+// start-up), crash recovery (rows left `creating`/`unmanaging` by a previous process are
+// resolved), service registration and heartbeat, and the adoption worker pool.
+//
+// Ownership: the returned service borrows `backends`, which must outlive it. Destroying the
+// service stops accepting work, lets running adoptions finish (each bounded by the call
+// deadline) and closes the catalog cleanly.
+#pragma once
+
+#include <memory>
+
+#include "core/backends/backend_registry.hpp"
+#include "core/config/host_config.hpp"
+#include "core/adoption/manage_service.hpp"
+
+namespace snapmgr::core {
+
+ServiceResult<std::unique_ptr<ManageService>> open_manage_service(const HostConfig& config,
+                                                                  const BackendRegistry& backends);
+
+}  // namespace snapmgr::core

@@ -1,0 +1,99 @@
+// Unmanage: `available`/`error` → `unmanaging` (conditional, so concurrent unmanages and
+// adoptions cannot both win), answer, then on a worker the driver's release capability (if the
+// driver has one) and a soft delete. The backend object is never deleted or modified by snapmgr.
+#include <boost/asio/post.hpp>
+
+#include "core/catalog/reference_codec.hpp"
+#include "core/logging/logging.hpp"
+#include "core/adoption/catalog_manage_service.hpp"
+#include "core/backends/driver_call.hpp"
+#include "core/adoption/host_resolution.hpp"
+
+namespace snapmgr::core {
+
+ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapshot_id, const Caller& caller) {
+  auto row = get_snapshot(snapshot_id);
+  if (!row.ok()) return row.error();
+  // A driver that must be told (release) needs its backend up; the others never touch it.
+  const Backend* backend = backends_.find(row->backend);
+  if (backend && backend->descriptor && snapmgr::has(backend->descriptor->capabilities, snapmgr::Capability::SnapshotRelease) &&
+      !backend->up()) {
+    return ServiceError{Fault::BadRequest, kServiceUnavailable};
+  }
+  RowUpdate start;
+  start.expected_status = {"available", "error"};
+  start.status = "unmanaging";
+  auto applied = catalog_->update_snapshot(snapshot_id, start);
+  if (!applied.ok()) return applied.error();
+  if (!*applied) {
+    return ServiceError{Fault::BadRequest,
+                        "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."};
+  }
+  log().info("snapshot {} unmanaging (backend object {} is left in place)", snapshot_id,
+             to_canonical_json(row->provider_reference));
+  boost::asio::post(workers_, [this, r = *row, rid = caller.request_id] { finish_snapshot_unmanage(r, rid); });
+  return Done{};
+}
+
+void CatalogManageService::finish_snapshot_unmanage(const SnapshotRecord& row, const std::string& request_id) {
+  RequestIdScope scope(request_id);
+  const Backend* backend = backends_.find(row.backend);
+  if (snapmgr::SnapshotRelease* release = backend ? backend->snapshot_release() : nullptr) {
+    const std::string what = "releasing snapshot " + row.id + " on " + row.backend;
+    auto place = enter_within(*backend, call_timeout_);
+    snapmgr::Status released = snapmgr::Status::success();
+    if (!place.ok()) {
+      released = snapmgr::Error::backend(place.error().message);
+    } else {
+      released = call_with_deadline(new_call(request_id), what, std::move(*place),
+                                    [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+                                      return release->release_snapshot(c, ref, id);
+                                    });
+    }
+    if (!released.ok()) {
+      RowUpdate failed;
+      failed.expected_status = {"unmanaging"};
+      failed.status = "error";
+      (void)catalog_->update_snapshot(row.id, failed);
+      log().error("snapshot {} unmanage failed, status error: {}: {}", row.id, what, released.error().message());
+      return;
+    }
+  }
+  RowUpdate remove;
+  remove.expected_status = {"unmanaging"};
+  remove.soft_delete = true;
+  auto st = catalog_->update_snapshot(row.id, remove);
+  if (!st.ok()) log().error("snapshot {} unmanage: {}", row.id, st.error().message);
+  else log().info("snapshot {} unmanaged", row.id);
+}
+
+ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id, const Caller& caller) {
+  auto row = get_volume(volume_id);
+  if (!row.ok()) return row.error();
+  const ServiceError invalid{Fault::BadRequest,
+                             "Invalid volume: Volume status must be available or error or error_restoring or "
+                             "error_extending or error_managing and must not be migrating, attached, belong to a group, "
+                             "have snapshots or be disassociated from snapshots after volume transfer."};
+  RowUpdate start;
+  start.expected_status = {"available", "error"};
+  start.status = "unmanaging";
+  start.require_no_live_snapshots = true;
+  auto applied = catalog_->update_volume(volume_id, start);
+  if (!applied.ok()) return applied.error();
+  if (!*applied) return invalid;
+  log().info("volume {} unmanaging (backend object {} is left in place)", volume_id, to_canonical_json(row->provider_reference));
+  boost::asio::post(workers_, [this, r = *row, rid = caller.request_id] { finish_volume_unmanage(r, rid); });
+  return Done{};
+}
+
+void CatalogManageService::finish_volume_unmanage(const VolumeRecord& row, const std::string& request_id) {
+  RequestIdScope scope(request_id);
+  RowUpdate remove;
+  remove.expected_status = {"unmanaging"};
+  remove.soft_delete = true;
+  auto st = catalog_->update_volume(row.id, remove);
+  if (!st.ok()) log().error("volume {} unmanage: {}", row.id, st.error().message);
+  else log().info("volume {} unmanaged", row.id);
+}
+
+}  // namespace snapmgr::core
