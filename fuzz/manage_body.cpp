@@ -1,8 +1,8 @@
 // Fuzz target: the POST bodies of the manage calls. The input's first byte picks the body
 // (snapshot or volume) and the microversion; the rest is the body's text, parsed with
-// Boost.JSON as the API handler does, checked against Cinder's schema (body_schemas,
-// json_schema: every error message is built, including the repr of the offending value) and
-// turned into the service's request.
+// Boost.JSON as the API handler does, checked against Cinder's schema (api/body_schemas,
+// python_compat/json_schema: every error message is built, including the repr of the
+// offending value) and turned into the service's request.
 #include <cstdint>
 #include <string_view>
 
@@ -16,8 +16,8 @@ using namespace snapmgr::core;
 
 constexpr api::ApiVersion kVersions[] = {{3, 0}, {3, 8}, {3, 15}, {3, 16}, {3, 17}, {3, 70}};
 
-void exercise(const snapmgr::core::api::Schema& schema, const boost::json::value& body) {
-  if (auto error = api::validate(schema, body)) (void)error->cinder_message();
+void exercise(const python_compat::Schema& schema, const boost::json::value& body) {
+  if (auto error = python_compat::validate(schema, body)) (void)error->cinder_message();
 }
 
 }  // namespace

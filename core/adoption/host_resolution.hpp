@@ -1,4 +1,4 @@
-// Which backend(s) a request addresses (cinder-behaviour.md §3.2), with Cinder's answers:
+// Which backend(s) a request addresses (docs/cinder-compatibility.md §2.2, §6.9), with Cinder's answers:
 //   - `#pool` is dropped; "host@backend" must match a backend exactly; a bare "host" matches
 //     that host's backends and picks the first (Cinder uses the first service row);
 //   - a cluster matches every backend whose `cluster` equals it, or "<cluster>@<backend>"

@@ -86,7 +86,7 @@ class ManageService {
   virtual ServiceResult<std::vector<VolumeRecord>> list_volumes(const VolumeFilter& filter) = 0;
   virtual ServiceResult<std::vector<SnapshotRecord>> list_snapshots(const SnapshotFilter& filter) = 0;
 
-  // Metadata of a live row, in the catalog only (service/metadata.cpp): `replace` makes it exactly
+  // Metadata of a live row, in the catalog only (adoption/metadata.cpp): `replace` makes it exactly
   // `metadata`, else its keys are added or overwritten. Returns the metadata after the write.
   // NotFound as get_volume/get_snapshot; deleting an absent key: NotFound "Volume <id> has no
   // metadata with key <key>." / "Snapshot <id> has no metadata with key <key>."

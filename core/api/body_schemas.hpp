@@ -1,6 +1,6 @@
 // The POST bodies of the manage calls: Cinder's schemas (cinder/api/schemas/snapshot_manage.py,
 // volume_manage.py with parameter_types), checked with Cinder's messages, then turned into the
-// service's requests (cinder-behaviour.md §2.4).
+// service's requests (docs/cinder-compatibility.md §2.6, §2.9, §4).
 //
 //   snapshot: {volume_id (uuid-like), ref (object|null|string), name (0..255 | null),
 //              description (0..255 printable | null), metadata (keys ^[a-zA-Z0-9-_:. /]{1,255}$,
@@ -8,7 +8,7 @@
 //   volume:   {host, cluster, ref, name, description, volume_type, availability_zone, bootable,
 //              metadata}; required ref; nothing else.
 //
-// Deliberate difference (product.md §4): Cinder's snapshot schema lists a bogus property named
+// Deliberate difference (docs/cinder-compatibility.md §6.4): Cinder's snapshot schema lists a bogus property named
 // "type", so a top-level "type" key crashes its validator (500); here it is an additional
 // property like any other (400).
 //
@@ -22,14 +22,14 @@
 #include <boost/json/value.hpp>
 
 #include "core/api/faults.hpp"
-#include "core/api/json_schema.hpp"
 #include "core/api/microversion.hpp"
 #include "core/adoption/manage_service.hpp"
+#include "core/python_compat/json_schema.hpp"
 
 namespace snapmgr::core::api {
 
-const Schema& manage_snapshot_schema();
-const Schema& manage_volume_schema();
+const python_compat::Schema& manage_snapshot_schema();
+const python_compat::Schema& manage_volume_schema();
 
 snapmgr::Result<ManageSnapshotRequest, ApiError> parse_manage_snapshot_body(const boost::json::value& body);
 

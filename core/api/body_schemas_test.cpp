@@ -1,4 +1,4 @@
-// Cinder's POST-body validation messages (cinder-behaviour.md §2.4), first error wins.
+// Cinder's POST-body validation messages (docs/cinder-compatibility.md §2.6, §5.3), first error wins.
 #include "core/api/body_schemas.hpp"
 
 #include <boost/json/parse.hpp>

@@ -1,5 +1,5 @@
 // The endpoints behind the routes: each checks what Cinder checks, in Cinder's order, calls the
-// service, and renders the result (cinder-behaviour.md §2.5, §2.6, §2.8).
+// service, and renders the result (docs/cinder-compatibility.md §2.1, §2.7, §2.10).
 //
 //   manageable listings   (v3 path: < 3.8 → 404) → policy → query (listing_params) → service
 //   manage POST           (v3 path: < 3.8 → 404) → body present → schema → volume visible (404)

@@ -39,7 +39,7 @@ struct ApiError {
 
 // Which of Cinder's two paths produced a service error: the v3 `/manageable_*` path prefixes
 // InvalidInput texts with "Invalid input received: ", the legacy `/os-*-manage` path passes
-// the bare text (cinder-behaviour.md §2.6).
+// the bare text (docs/cinder-compatibility.md §3.2).
 enum class ApiPath { V3, Legacy };
 
 // Cinder's fault name for an HTTP status ("badRequest", ..., "computeFault").

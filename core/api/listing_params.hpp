@@ -1,5 +1,5 @@
 // The query parameters of a manageable-objects listing, parsed and validated as Cinder does it
-// (cinder-behaviour.md §2.6), in Cinder's order and with its messages:
+// (docs/cinder-compatibility.md §2.3), in Cinder's order and with its messages:
 //
 //   1. host/cluster: from 3.17 exactly one of them non-empty ("Invalid input received: One and
 //      only one of cluster and host must be set."), before that `cluster` is ignored and `host`

@@ -1,4 +1,4 @@
-// Listing query parsing with Cinder's semantics and messages (cinder-behaviour.md §2.6, §6.8).
+// Listing query parsing with Cinder's semantics and messages (docs/cinder-compatibility.md §2.3).
 #include "core/api/listing_params.hpp"
 
 #include <gtest/gtest.h>

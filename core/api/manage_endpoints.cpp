@@ -77,7 +77,9 @@ Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath pa
 Endpoints::Reply Endpoints::manage_volume(const EndpointRequest& r, ApiPath path) const {
   if (below_manage_list(r, path)) return ApiError::not_found();
   if (!r.body) return ApiError::bad_request(ApiError::kBadRequest);
-  if (auto e = validate(manage_volume_schema(), *r.body)) return ApiError::bad_request(e->cinder_message());
+  if (auto e = python_compat::validate(manage_volume_schema(), *r.body)) {
+    return ApiError::bad_request(e->cinder_message());
+  }
   if (auto denied = authorize(kManageVolume, r)) return *denied;
   auto request = parse_manage_volume_body(*r.body, r.version);
   if (!request) return request.error();

@@ -2,13 +2,17 @@
 
 #include <memory>
 
-#include "core/api/json_schema.hpp"
 #include "core/common/echoed.hpp"
+#include "core/python_compat/json_schema.hpp"
 #include "core/python_compat/python_repr.hpp"
 
 namespace snapmgr::core::api {
 namespace {
 
+using python_compat::Schema;
+using python_compat::SchemaBuilder;
+using python_compat::SchemaError;
+using python_compat::python_anchored;
 using SchemaPtr = std::shared_ptr<const Schema>;
 
 constexpr std::size_t kMaxLength = 255;  // Cinder's limit for metadata keys and values
@@ -59,7 +63,7 @@ const Schema& update_schema() {
 const char* element_name(MetadataBody which) { return which == MetadataBody::Collection ? "metadata" : "meta"; }
 
 std::optional<MetadataProblem> schema_problem(const Schema& schema, const boost::json::value& body) {
-  if (auto e = validate(schema, body)) return MetadataProblem::bad_request(e->cinder_message());
+  if (auto e = python_compat::validate(schema, body)) return MetadataProblem::bad_request(e->cinder_message());
   return std::nullopt;
 }
 

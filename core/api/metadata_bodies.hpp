@@ -16,7 +16,7 @@
 //              mismatch"); snapshots then refuse a second key ("Request body contains too many
 //              items"; for volumes the schema's maxProperties says it first).
 //
-// Deliberate differences (product.md §4): no body at all is 400 (Cinder: 500 for volumes), and a
+// Deliberate differences (docs/cinder-compatibility.md §6.4): no body at all is 400 (Cinder: 500 for volumes), and a
 // top-level "type" key in a volume body is an additional property (Cinder's schema lists a bogus
 // property "type" that crashes its validator: 500).
 //

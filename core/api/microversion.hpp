@@ -1,4 +1,4 @@
-// Cinder's API microversions (cinder-behaviour.md §2.2): the request's version comes from
+// Cinder's API microversions (docs/cinder-compatibility.md §1.2): the request's version comes from
 // `OpenStack-API-Version: volume X.Y` (or, when that header names no `volume` version, the
 // legacy `X-OpenStack-Volume-API-Version: X.Y`); "latest" means the maximum. No header means
 // 3.0. Only /v3 URLs read the headers (Cinder checks for "v3" in the URL); the version document

@@ -1,14 +1,15 @@
 // A backend's manageable objects as the API lists them: the driver's raw records aggregated
 // once — size rounded up to whole GiB, `safe_to_manage`/`reason_not_safe`/`cinder_id` decided in
-// product.md §3's order (already managed, then in use, then the driver's reason, else safe) —
-// then sorted and paged per request with Cinder's paginate_entries_list semantics
-// (cinder-behaviour.md §4.3):
+// the order of docs/cinder-compatibility.md §2.5 (already managed, then in use, then the
+// driver's reason, else safe) — then sorted and paged per request with Cinder's
+// paginate_entries_list semantics (docs/cinder-compatibility.md §2.4):
 //   - sort keys `reference` (compared by the smallest of its values) and `size`, each asc or
 //     desc, ties falling through to the next key and finally to the driver's order (stable);
 //   - the marker is a JSON reference compared with the whole reference; the page starts after
 //     the first entry (in sorted order) equal to it; offset applies after the marker;
 //   - errors: "marker <m> can not be analysed, please use json like format" and
-//     "marker not found: <m>" (m as the caller sent it: no Python repr, no traceback).
+//     "marker not found: <m>" (the first m as the caller sent it, the second Python's str() of
+//     the decoded marker, as Cinder prints it; no traceback).
 //
 // Records are aggregated as they arrive and kept in compact form (record_store.hpp): a listing
 // of 100,000 snapshots holds about 235 bytes per record instead of the driver's ~460.

@@ -1,4 +1,4 @@
-// Host-side aggregation, sorting and paging (cinder-behaviour.md §4.3, product.md §3).
+// Host-side aggregation, sorting and paging (docs/cinder-compatibility.md §2.4, §2.5).
 #include "core/listing/aggregated_listing.hpp"
 
 #include <algorithm>
@@ -108,7 +108,7 @@ using V = std::vector<std::string>;
 INSTANTIATE_TEST_SUITE_P(
     Cinder, Pagination,
     ::testing::Values(
-        // The worked examples of cinder-behaviour.md §4.3 (Cinder's own unit tests).
+        // The worked examples of docs/cinder-compatibility.md §2.4 (Cinder's own unit tests).
         Case{"size_desc_reference_asc", cinder_entries, {kSizeDesc, kRefAsc}, kNone, 1000, 0,
              V{"vol01", "vol02", "vol06", "vol04", "vol03", "vol05", "vol07"}, ""},
         Case{"marker_limit_offset", cinder_entries, {kSizeDesc, kRefAsc}, R"({"name":"vol02"})", 3, 1,

@@ -1,5 +1,5 @@
 // What the catalog already manages on one backend, indexed for the listing's "already managed"
-// test (product.md §3 rule 1): a listed reference is managed when it equals the provider
+// test (docs/cinder-compatibility.md §2.5, rule 1): a listed reference is managed when it equals the provider
 // reference of a live catalog row of the same kind on the same backend, or when its
 // `source-name` is Cinder's name for a live row — `_snapshot-<uuid>`/`snapshot-<uuid>` for
 // snapshots, `volume-<uuid>` for volumes — whose uuid is that row's id.

@@ -5,7 +5,7 @@
 // release: unmanaging leaves the LV as it is (named `_snapshot-<id>` / `volume-<id>`), as
 // Cinder does.
 //
-// Process budget (cinder-behaviour.md §5.2 is what this replaces): a listing runs exactly one
+// Process budget (docs/cinder-compatibility.md §8.1 is what this replaces): a listing runs exactly one
 // lvm2 process (`lvs` over the VG); inspect runs one (`lvs <vg>/<lv>`); adopt at most two
 // (that `lvs`, then `lvrename`). A malformed reference runs none: names are checked against
 // LVM's rules first (lv_name.hpp).

@@ -1,7 +1,7 @@
 #include "libnfs_share.hpp"
 #include "libnfs_status.hpp"
 
-// libnfs's header uses struct timeval without including it (environment.md §4).
+// libnfs's header uses struct timeval without including it ("field 'atime' has incomplete type").
 #include <sys/time.h>
 #include <nfsc/libnfs.h>
 

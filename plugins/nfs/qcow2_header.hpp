@@ -2,11 +2,11 @@
 //
 // Purpose: discovery reads every file's header over NFS, so it must be cheap (one read of the
 // first kHeaderProbeBytes per file) and must never trust the bytes: corrupt or truncated
-// headers become a reason text, never a crash or a huge allocation. Layout (big-endian,
-// environment.md §5 and qemu's docs/interop/qcow2.txt): magic `QFI\xfb` at 0, version (2 or 3)
-// at 4, backing_file_offset (u64) at 8, backing_file_size (u32) at 16, cluster_bits at 20,
-// virtual size (u64) at 24; version 3 adds incompatible features (u64) at 72 and
-// header_length (u32) at 100. The backing file name is `backing_file_size` bytes (no NUL, at
+// headers become a reason text, never a crash or a huge allocation. Layout (big-endian, qemu's
+// docs/interop/qcow2.txt, checked on qemu-img 7.2's v2 and v3 images): magic `QFI\xfb` at 0,
+// version (2 or 3) at 4, backing_file_offset (u64) at 8, backing_file_size (u32) at 16,
+// cluster_bits at 20, virtual size (u64) at 24; version 3 adds incompatible features (u64) at
+// 72 and header_length (u32) at 100. The backing file name is `backing_file_size` bytes (no NUL, at
 // most 1023) at `backing_file_offset`, inside the first cluster.
 //
 // Errors are `Error` values whose message is the reason shown to operators (the code is

@@ -1,8 +1,8 @@
 // Daemon lifecycle, each test with its own snapmgrd:
-//  * rows that need a volume adopted before its backend changes (cinder-behaviour.md §2.5 step
-//    4): after a restart with the backend disabled, POST manage is 400 "Service is unavailable at
-//    this time."; with the backend gone from the config, 404 "Service cinder-volume could not be
-//    found on host <backend>."; the catalog survives the restart;
+//  * rows that need a volume adopted before its backend changes (docs/cinder-compatibility.md
+//    §2.7 step 6): after a restart with the backend disabled, POST manage is 400 "Service is
+//    unavailable at this time."; with the backend gone from the config, 404 "Service
+//    cinder-volume could not be found on host <backend>."; the catalog survives the restart;
 //  * SIGTERM during a request: the request is answered, then the daemon exits 0.
 #include <signal.h>
 

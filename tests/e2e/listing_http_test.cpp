@@ -1,5 +1,5 @@
 // GET manageable_snapshots / manageable_volumes (v3 and legacy paths): every status and message
-// of cinder-behaviour.md §2.6 and the paging semantics of §4.3, against a real snapmgrd.
+// of docs/cinder-compatibility.md §2.1–§2.3 and the paging semantics of §2.4, against a real snapmgrd.
 #include <gtest/gtest.h>
 
 #include "main_daemon.hpp"
@@ -75,7 +75,7 @@ TEST(ListManageable, SummaryAndDetailShapes) {
 }
 
 TEST(ListManageable, CindersPagingExamples) {
-  // cinder-behaviour.md §4.3: sort [size desc, reference asc].
+  // docs/cinder-compatibility.md §2.4: sort [size desc, reference asc].
   EXPECT_EQ(names(admin_client().get(kV3 + "?host=node1@list1&sort=size:desc,reference:asc", version("3.8"))),
             (std::vector<std::string>{"vol01", "vol02", "vol06", "vol04", "vol03", "vol05", "vol07"}));
   EXPECT_EQ(names(admin_client().get(kV3 + "?host=node1@list1&sort=size:desc,reference:asc&limit=3&offset=1"

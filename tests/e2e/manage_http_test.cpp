@@ -1,6 +1,6 @@
 // POST manage (both paths) and os-unmanage against a real snapmgrd: every status and message of
-// cinder-behaviour.md §2.4, §2.5 and §2.8, the seed's response shapes, and the deliberate
-// differences of product.md §4 (400 instead of 500, 409 for a duplicate adoption).
+// docs/cinder-compatibility.md §2.6, §2.7 and §2.10, the API reference's response shapes, and the
+// deliberate differences of §6.2–§6.4 (400 instead of 500, 409 for a duplicate adoption).
 #include <regex>
 #include <thread>
 
@@ -175,7 +175,8 @@ TEST_F(ManageSnapshot, VolumeLookupAndReferenceChecks) {
   std::string no_hyphens = volume_a_;
   no_hyphens.erase(std::remove(no_hyphens.begin(), no_hyphens.end(), '-'), no_hyphens.end());
   EXPECT_EQ(admin_client().post(kLegacy, body(no_hyphens, "\"lvol0\"")).status, 404);  // uuid-like, no such row
-  // Checked synchronously (product.md §4): unknown object, empty reference, another volume's snapshot.
+  // Checked synchronously (docs/cinder-compatibility.md §6.2): unknown object, empty reference,
+  // another volume's snapshot.
   for (const std::string ref : {R"({"source-name": "no-such-snapshot"})", "null", "{}", R"("other0")"}) {
     auto bad = admin_client().post(kLegacy, body(volume_a_, ref));
     EXPECT_EQ(bad.status, 400) << ref << " → " << bad.body;

@@ -1,5 +1,5 @@
 // Version discovery, microversion headers and the headers every response carries
-// (cinder-behaviour.md §2.1, §2.2; environment.md §6).
+// (docs/cinder-compatibility.md §1.2, §1.3).
 #include <regex>
 
 #include <gtest/gtest.h>

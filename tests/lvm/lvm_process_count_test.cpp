@@ -1,6 +1,6 @@
 // How many lvm2 processes the driver starts, counted by a wrapper lvm_binary (counting-lvm)
 // that logs every invocation and then runs the real lvm. Cinder starts 1 + N + 2S − M per
-// listing (cinder-behaviour.md §5.2); the driver starts 1 per listing, whatever N is, at most
+// listing (docs/cinder-compatibility.md §8.1); the driver starts 1 per listing, whatever N is, at most
 // 2 per adoption, and none for a reference it refuses.
 #include <filesystem>
 

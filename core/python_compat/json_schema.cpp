@@ -1,13 +1,11 @@
-#include "core/api/json_schema.hpp"
+#include "core/python_compat/json_schema.hpp"
 
 #include <algorithm>
 
 #include "core/common/echoed.hpp"
 #include "core/python_compat/python_repr.hpp"
 
-namespace snapmgr::core::api {
-
-using namespace python_compat;
+namespace snapmgr::core::python_compat {
 namespace {
 
 bool is_type(const boost::json::value& v, const std::string& type) {
@@ -222,4 +220,4 @@ StringPredicate python_anchored(StringPredicate body) {
   };
 }
 
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat

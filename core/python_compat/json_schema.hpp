@@ -1,6 +1,7 @@
-// The subset of JSON Schema (draft 4) that Cinder's request-body schemas use, evaluated the way
-// the Python `jsonschema` package evaluates them inside Cinder, so that the first error and its
-// message are the ones Cinder reports (cinder-behaviour.md §2.4):
+// Python's `jsonschema` package as Cinder runs it: the subset of JSON Schema (draft 4) that
+// Cinder's request-body schemas use, evaluated in jsonschema's order and reporting jsonschema's
+// first error with jsonschema's text, wrapped the way Cinder's ValidationError wraps it
+// (docs/cinder-compatibility.md §5.3):
 //
 //   * keywords are checked in the order the schema lists them (Python dict order), properties
 //     in schema order, and the first error wins;
@@ -12,7 +13,8 @@
 //
 // Patterns are predicates with the repr of the regex they stand for, because Cinder's regexes
 // (Python `re.search`, where `$` also matches before one trailing newline) are reproduced in C++
-// rather than interpreted.
+// rather than interpreted. The schemas themselves (which fields, which limits) are the API's:
+// core/api/body_schemas.cpp and metadata_bodies.cpp build them with SchemaBuilder.
 //
 // Thread-safety: a Schema is immutable once built; validation is a pure function.
 #pragma once
@@ -28,7 +30,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
-namespace snapmgr::core::api {
+namespace snapmgr::core::python_compat {
 
 using StringPredicate = std::function<bool(std::string_view)>;
 
@@ -89,4 +91,4 @@ class SchemaBuilder {
 // predicate for the body sees `s` with that newline removed.
 StringPredicate python_anchored(StringPredicate body);
 
-}  // namespace snapmgr::core::api
+}  // namespace snapmgr::core::python_compat
