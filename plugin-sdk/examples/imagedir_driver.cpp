@@ -42,9 +42,12 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
 
   // The host validated the options against the descriptor: `root` is there and is a string.
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context) {
-    const std::string& root = context.options.find("root")->as_string();
+    const OptionValue& option = *context.options.find("root");
+    const std::string& root = option.as_string();
     std::error_code ec;
-    if (!fs::is_directory(root, ec)) return Error::invalid_config("root: '" + root + "' is not a directory");
+    if (!fs::is_directory(root, ec)) {
+      return Error::invalid_config(option_path("root", option) + ": '" + root + "' is not a directory");
+    }
     return std::unique_ptr<Driver>(std::make_unique<ImageDirDriver>(root, context.logger));
   }
 
@@ -66,7 +69,7 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
 
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override {
-    try {
+    return guarded("imagedir: inspect_snapshot", [&]() -> Result<ManageableSnapshot> {
       if (call.expired()) return Error::timeout("inspecting a snapshot: the call's deadline has passed");
       const std::string* file = reference.find("source-name");
       auto parts = file ? split(*file) : std::nullopt;
@@ -83,14 +86,12 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
                                         "', not of the volume given");
       }
       return snapshot_record(*file, parts->first, size);
-    } catch (const std::exception& e) {
-      return Error::backend(std::string("imagedir: ") + e.what());
-    }
+    });
   }
 
   Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference,
                                    const std::string& snapshot_id) noexcept override {
-    try {
+    return guarded("imagedir: adopt_snapshot", [&]() -> Result<StringMap> {
       if (!valid_name(snapshot_id)) return Error::invalid_reference("snapshot id '" + snapshot_id + "' is not a UUID");
       const std::string* file = reference.find("source-name");
       auto parts = file ? split(*file) : std::nullopt;
@@ -111,16 +112,14 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
       if (ec) return Error::backend("renaming '" + old_name + "' in " + root_.string() + ": " + ec.message());
       logger_.info("imagedir: adopted " + old_name + " as " + new_name);
       return named(new_name);
-    } catch (const std::exception& e) {
-      return Error::backend(std::string("imagedir: ") + e.what());
-    }
+    });
   }
 
  private:
   // Calls `visit(file name, size)` for each regular file in the root; empty files are not images.
   template <class Visit>
   Status scan(const Call& call, Visit visit) noexcept {
-    try {
+    return guarded("imagedir: listing " + root_.string(), [&]() -> Status {
       if (call.expired()) return Error::timeout("listing " + root_.string() + ": the call's deadline has passed");
       for (const auto& entry : fs::directory_iterator(root_)) {
         std::error_code ec;
@@ -128,9 +127,7 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
         if (!ec && size > 0) visit(entry.path().filename().string(), size);
       }
       return Status::success();
-    } catch (const std::exception& e) {
-      return Error::backend("listing " + root_.string() + ": " + e.what());
-    }
+    });
   }
 
   static ManageableSnapshot snapshot_record(const std::string& file, const std::string& volume, std::uint64_t size) {

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "snapmgr/guard.hpp"
+
 namespace snapmgr::fake {
 namespace {
 
@@ -165,35 +167,31 @@ Result<FakeObject> FakeDriver::checked_volume(const StringMap& reference) const 
 }
 
 Status FakeDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
-  try {
+  return guarded("fake: list_snapshots", [&]() -> Status {
     InFlight guard(*this);
     if (auto st = apply_fault("list_snapshots", call); !st) return st.error();
     std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i < inventory_.snapshot_count(); ++i) out.add(to_record(inventory_.snapshot(i)));
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Result<ManageableSnapshot> FakeDriver::inspect_snapshot(const Call& call, const StringMap& reference,
                                                         const StringMap& volume_reference) noexcept {
-  try {
+  return guarded("fake: inspect_snapshot", [&]() -> Result<ManageableSnapshot> {
     InFlight guard(*this);
     if (auto st = apply_fault("snapshot_size", call); !st) return st.error();
     std::lock_guard lock(mutex_);
     auto snap = checked_snapshot(reference, volume_reference);
     if (!snap) return snap.error();
     return to_record(std::move(*snap));
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& reference,
                                              const StringMap& volume_reference,
                                              const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("fake: adopt_snapshot", [&]() -> Result<StringMap> {
     InFlight guard(*this);
     if (auto st = apply_fault("adopt_snapshot", call); !st) return st.error();
     std::lock_guard lock(mutex_);
@@ -212,14 +210,12 @@ Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& 
     }
     logger_.info("fake: renamed snapshot " + old_name + " to " + new_name);
     return StringMap{{"source-name", new_name}};
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Status FakeDriver::release_snapshot(const Call& call, const StringMap& provider_reference,
                                     const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("fake: release_snapshot", [&]() -> Status {
     InFlight guard(*this);
     if (auto st = apply_fault("release_snapshot", call); !st) return st.error();
     std::lock_guard lock(mutex_);
@@ -228,39 +224,33 @@ Status FakeDriver::release_snapshot(const Call& call, const StringMap& provider_
       logger_.warn("fake: released snapshot " + snapshot_id + " has no backend object " + describe(provider_reference));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Status FakeDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
-  try {
+  return guarded("fake: list_volumes", [&]() -> Status {
     InFlight guard(*this);
     if (auto st = apply_fault("list_volumes", call); !st) return st.error();
     std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i < inventory_.volume_count(); ++i) out.add(to_volume_record(inventory_.volume(i)));
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Result<ManageableVolume> FakeDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
-  try {
+  return guarded("fake: inspect_volume", [&]() -> Result<ManageableVolume> {
     InFlight guard(*this);
     if (auto st = apply_fault("volume_size", call); !st) return st.error();
     std::lock_guard lock(mutex_);
     auto volume = checked_volume(reference);
     if (!volume) return volume.error();
     return to_volume_record(std::move(*volume));
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& reference,
                                            const std::string& volume_id) noexcept {
-  try {
+  return guarded("fake: adopt_volume", [&]() -> Result<StringMap> {
     InFlight guard(*this);
     if (auto st = apply_fault("adopt_volume", call); !st) return st.error();
     std::lock_guard lock(mutex_);
@@ -278,9 +268,7 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
     }
     logger_.info("fake: renamed volume " + old_name + " to " + new_name);
     return StringMap{{"source-name", new_name}};
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::fake

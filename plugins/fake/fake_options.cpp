@@ -6,54 +6,53 @@
 namespace snapmgr::fake {
 namespace {
 
-std::string where(const std::string& path, const OptionValue& v) {
-  return v.line() > 0 ? path + " (line " + std::to_string(v.line()) + ")" : path;
-}
-
 Status only_keys(const OptionValue& map, const std::string& path, std::initializer_list<std::string_view> keys) {
   for (const auto& [key, value] : map.as_map()) {
     bool ok = false;
     for (auto k : keys) ok = ok || k == key;
-    if (!ok) return Error::invalid_config(where(path + "." + key, value) + ": unknown key");
+    if (!ok) return Error::invalid_config(option_path(path + "." + key, value) + ": unknown key");
   }
   return Status::success();
 }
 
 Result<FakeObject> parse_object(const OptionValue& item, const std::string& path, bool snapshot) {
-  if (!item.is_map()) return Error::invalid_config(where(path, item) + ": expected a map");
+  if (!item.is_map()) return Error::invalid_config(option_path(path, item) + ": expected a map");
   auto keys = snapshot ? only_keys(item, path, {"name", "size_bytes", "origin", "in_use", "reason", "extra_info"})
                        : only_keys(item, path, {"name", "size_bytes", "in_use", "reason", "extra_info"});
   if (!keys) return keys.error();
   FakeObject o;
   const OptionValue* name = item.find("name");
   if (!name || !name->is_string() || name->as_string().empty())
-    return Error::invalid_config(where(path + ".name", item) + ": a non-empty string is required");
+    return Error::invalid_config(option_path(path + ".name", item) + ": a non-empty string is required");
   o.name = name->as_string();
   const OptionValue* size = item.find("size_bytes");
   if (!size || !size->is_int() || size->as_int() < 0)
-    return Error::invalid_config(where(path + ".size_bytes", item) + ": a non-negative integer is required");
+    return Error::invalid_config(option_path(path + ".size_bytes", item) + ": a non-negative integer is required");
   o.size_bytes = static_cast<std::uint64_t>(size->as_int());
   if (snapshot) {
     const OptionValue* origin = item.find("origin");
     if (!origin || !origin->is_string() || origin->as_string().empty())
-      return Error::invalid_config(where(path + ".origin", item) + ": the origin volume's name is required");
+      return Error::invalid_config(option_path(path + ".origin", item) + ": the origin volume's name is required");
     o.origin = origin->as_string();
   }
   if (const OptionValue* in_use = item.find("in_use"); in_use && !in_use->is_null()) {
-    if (!in_use->is_bool()) return Error::invalid_config(where(path + ".in_use", *in_use) + ": expected true or false");
+    if (!in_use->is_bool())
+      return Error::invalid_config(option_path(path + ".in_use", *in_use) + ": expected true or false");
     o.in_use = in_use->as_bool();
   }
   if (const OptionValue* reason = item.find("reason"); reason && !reason->is_null()) {
-    if (!reason->is_string()) return Error::invalid_config(where(path + ".reason", *reason) + ": expected a string or null");
+    if (!reason->is_string())
+      return Error::invalid_config(option_path(path + ".reason", *reason) + ": expected a string or null");
     o.reason = reason->as_string();
   }
   if (const OptionValue* extra = item.find("extra_info"); extra && !extra->is_null()) {
-    if (!extra->is_map()) return Error::invalid_config(where(path + ".extra_info", *extra) + ": expected a map of strings");
+    if (!extra->is_map())
+      return Error::invalid_config(option_path(path + ".extra_info", *extra) + ": expected a map of strings");
     for (const auto& [k, v] : extra->as_map()) {
       if (v.is_string()) o.extra_info.set(k, v.as_string());
       else if (v.is_int()) o.extra_info.set(k, std::to_string(v.as_int()));
       else if (v.is_bool()) o.extra_info.set(k, v.as_bool() ? "true" : "false");
-      else return Error::invalid_config(where(path + ".extra_info." + k, v) + ": expected a string");
+      else return Error::invalid_config(option_path(path + ".extra_info." + k, v) + ": expected a string");
     }
   }
   return o;
@@ -66,25 +65,28 @@ Result<Fault> parse_fault(const std::string& op, const OptionValue& v) {
   if (!known) {
     std::string ops;
     for (auto k : kFaultOperations) ops += (ops.empty() ? "" : ", ") + std::string(k);
-    return Error::invalid_config(where(path, v) + ": unknown operation (accepted: " + ops + ")");
+    return Error::invalid_config(option_path(path, v) + ": unknown operation (accepted: " + ops + ")");
   }
-  if (!v.is_map()) return Error::invalid_config(where(path, v) + ": expected a map with error, delay_ms, sleep_ms or hang");
+  if (!v.is_map())
+    return Error::invalid_config(option_path(path, v) + ": expected a map with error, delay_ms, sleep_ms or hang");
   if (auto st = only_keys(v, path, {"error", "delay_ms", "sleep_ms", "hang"}); !st) return st.error();
   Fault f;
   if (const auto* e = v.find("error"); e && !e->is_null()) {
-    if (!e->is_string()) return Error::invalid_config(where(path + ".error", *e) + ": expected a string");
+    if (!e->is_string()) return Error::invalid_config(option_path(path + ".error", *e) + ": expected a string");
     f.error = e->as_string();
   }
   if (const auto* d = v.find("delay_ms"); d && !d->is_null()) {
-    if (!d->is_int() || d->as_int() < 0) return Error::invalid_config(where(path + ".delay_ms", *d) + ": expected a non-negative integer");
+    if (!d->is_int() || d->as_int() < 0)
+      return Error::invalid_config(option_path(path + ".delay_ms", *d) + ": expected a non-negative integer");
     f.delay_ms = d->as_int();
   }
   if (const auto* d = v.find("sleep_ms"); d && !d->is_null()) {
-    if (!d->is_int() || d->as_int() < 0) return Error::invalid_config(where(path + ".sleep_ms", *d) + ": expected a non-negative integer");
+    if (!d->is_int() || d->as_int() < 0)
+      return Error::invalid_config(option_path(path + ".sleep_ms", *d) + ": expected a non-negative integer");
     f.sleep_ms = d->as_int();
   }
   if (const auto* h = v.find("hang"); h && !h->is_null()) {
-    if (!h->is_bool()) return Error::invalid_config(where(path + ".hang", *h) + ": expected true or false");
+    if (!h->is_bool()) return Error::invalid_config(option_path(path + ".hang", *h) + ": expected true or false");
     f.hang = h->as_bool();
   }
   return f;
@@ -118,7 +120,8 @@ Result<FakeConfig> parse_fake_options(const OptionValue& options) {
       const auto* v = gen->find(key);
       if (!v || v->is_null()) continue;
       if (!v->is_int() || v->as_int() < 0 || v->as_int() > 10'000'000)
-        return Error::invalid_config(where(std::string("generate.") + key, *v) + ": expected an integer from 0 to 10000000");
+        return Error::invalid_config(option_path(std::string("generate.") +
+                                     key, *v) + ": expected an integer from 0 to 10000000");
       *target = v->as_int();
     }
     config.inventory.generate(spec);

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "iscsi_names.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::iscsi {
 namespace {
@@ -103,7 +104,7 @@ AdoptionLedger::AdoptionLedger(std::string state_dir)
 
 Status AdoptionLedger::record(const std::string& kind, const LunAddress& address, const std::string& designator,
                               const std::string& id) {
-  try {
+  return guarded("adoption ledger " + path_, [&]() -> Status {
     std::lock_guard lock(mutex_);
     auto adoptions = load(path_);
     if (!adoptions) return adoptions.error();
@@ -120,13 +121,11 @@ Status AdoptionLedger::record(const std::string& kind, const LunAddress& address
     if (!designator.empty()) entry["source-id"] = designator;
     adoptions->push_back(std::move(entry));
     return store(path_, *adoptions);
-  } catch (const std::exception& e) {
-    return Error::backend("adoption ledger " + path_ + ": " + e.what());
-  }
+  });
 }
 
 Result<bool> AdoptionLedger::forget(const std::string& kind, const std::string& id) {
-  try {
+  return guarded("adoption ledger " + path_, [&]() -> Result<bool> {
     std::lock_guard lock(mutex_);
     auto adoptions = load(path_);
     if (!adoptions) return adoptions.error();
@@ -139,9 +138,7 @@ Result<bool> AdoptionLedger::forget(const std::string& kind, const std::string& 
     if (kept.size() == before) return false;
     if (auto st = store(path_, kept); !st) return st.error();
     return true;
-  } catch (const std::exception& e) {
-    return Error::backend("adoption ledger " + path_ + ": " + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::iscsi

@@ -8,12 +8,8 @@
 namespace snapmgr::iscsi {
 namespace {
 
-std::string at_line(const OptionValue& v) {
-  return v.line() > 0 ? " (line " + std::to_string(v.line()) + ")" : "";
-}
-
 Error bad(const std::string& key, const OptionValue& v, const std::string& what) {
-  return Error::invalid_config(key + at_line(v) + ": " + what);
+  return Error::invalid_config(option_path(key, v) + ": " + what);
 }
 
 bool all_of(const std::string& s, bool (*ok)(char)) { return std::all_of(s.begin(), s.end(), ok); }
@@ -68,7 +64,7 @@ Result<TargetPattern> parse_pattern(const OptionValue& options, const std::strin
     text = v->as_string();
   }
   auto pattern = TargetPattern::compile(key, text);
-  if (!pattern) return Error::invalid_config(pattern.error().message() + (v ? at_line(*v) : ""));
+  if (!pattern) return Error::invalid_config(option_path(pattern.error().message(), v));
   return pattern;
 }
 
@@ -114,7 +110,7 @@ Result<IscsiConfig> parse_iscsi_options(const OptionValue& options) {
     IscsiConfig config;
     const OptionValue* portals = options.find("portals");
     if (!portals || !portals->is_list() || portals->as_list().empty()) {
-      return Error::invalid_config("portals" + (portals ? at_line(*portals) : std::string()) +
+      return Error::invalid_config(option_path("portals", portals) +
                                    ": expected a non-empty list of host:port");
     }
     for (std::size_t i = 0; i < portals->as_list().size(); ++i) {
@@ -143,7 +139,7 @@ Result<IscsiConfig> parse_iscsi_options(const OptionValue& options) {
     if (!snapshots) return snapshots.error();
     if (!snapshots->has_group("origin")) {
       const OptionValue* v = options.find("snapshot_target_pattern");
-      return Error::invalid_config("snapshot_target_pattern" + (v ? at_line(*v) : std::string()) + " '" +
+      return Error::invalid_config(option_path("snapshot_target_pattern", v) + " '" +
                                    snapshots->source() +
                                    "' has no named group 'origin' (write (?<origin>...) around the origin "
                                    "volume's name)");

@@ -1,6 +1,7 @@
 #include "iscsi_driver.hpp"
 
 #include "iscsi_names.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::iscsi {
 namespace {
@@ -105,7 +106,7 @@ Result<std::vector<TargetScan>> IscsiDriver::scan_kind(const Call& call, TargetK
 }
 
 Status IscsiDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
-  try {
+  return guarded("iscsi: listing snapshots", [&]() -> Status {
     auto scans = scan_kind(call, TargetKind::Snapshot, "snapshots");
     if (!scans) return scans.error();
     for (const auto& scan : *scans) {
@@ -117,13 +118,11 @@ Status IscsiDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexce
       for (const auto& lun : scan.luns) out.add(snapshot_record(scan.target, lun));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: listing snapshots: ") + e.what());
-  }
+  });
 }
 
 Status IscsiDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
-  try {
+  return guarded("iscsi: listing volumes", [&]() -> Status {
     auto scans = scan_kind(call, TargetKind::Volume, "volumes");
     if (!scans) return scans.error();
     for (const auto& scan : *scans) {
@@ -131,9 +130,7 @@ Status IscsiDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
       for (const auto& lun : scan.luns) out.add(volume_record(scan.target, lun));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: listing volumes: ") + e.what());
-  }
+  });
 }
 
 Result<LocatedLun> IscsiDriver::checked_snapshot(const Call& call, const StringMap& reference,
@@ -170,19 +167,17 @@ Result<LocatedLun> IscsiDriver::checked_volume(const Call& call, const StringMap
 
 Result<ManageableSnapshot> IscsiDriver::inspect_snapshot(const Call& call, const StringMap& reference,
                                                          const StringMap& volume_reference) noexcept {
-  try {
+  return guarded("iscsi: inspecting snapshot", [&]() -> Result<ManageableSnapshot> {
     auto located = checked_snapshot(call, reference, volume_reference);
     if (!located) return located.error();
     return snapshot_record(located->target, located->facts);
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: inspecting snapshot: ") + e.what());
-  }
+  });
 }
 
 Result<StringMap> IscsiDriver::adopt_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference,
                                               const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("iscsi: adopting snapshot", [&]() -> Result<StringMap> {
     auto located = checked_snapshot(call, reference, volume_reference);
     if (!located) {
       logger_.warn("iscsi: adopting " + describe(reference) + " as snapshot " + snapshot_id + " failed: " +
@@ -198,14 +193,12 @@ Result<StringMap> IscsiDriver::adopt_snapshot(const Call& call, const StringMap&
     logger_.info("iscsi: snapshot " + snapshot_id + " is LUN " + describe(provider) + " (recorded in " +
                  ledger_.path() + "; nothing changes on the target)");
     return provider;
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: adopting snapshot: ") + e.what());
-  }
+  });
 }
 
 Status IscsiDriver::release_snapshot(const Call&, const StringMap& provider_reference,
                                      const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("iscsi: releasing snapshot", [&]() -> Status {
     auto forgotten = ledger_.forget("snapshot", snapshot_id);
     if (!forgotten) return forgotten.error();
     if (*forgotten) {
@@ -215,24 +208,20 @@ Status IscsiDriver::release_snapshot(const Call&, const StringMap& provider_refe
                    ") had no adoption record in " + ledger_.path());
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: releasing snapshot: ") + e.what());
-  }
+  });
 }
 
 Result<ManageableVolume> IscsiDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
-  try {
+  return guarded("iscsi: inspecting volume", [&]() -> Result<ManageableVolume> {
     auto located = checked_volume(call, reference);
     if (!located) return located.error();
     return volume_record(located->target, located->facts);
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: inspecting volume: ") + e.what());
-  }
+  });
 }
 
 Result<StringMap> IscsiDriver::adopt_volume(const Call& call, const StringMap& reference,
                                             const std::string& volume_id) noexcept {
-  try {
+  return guarded("iscsi: adopting volume", [&]() -> Result<StringMap> {
     auto located = checked_volume(call, reference);
     if (!located) {
       logger_.warn("iscsi: adopting " + describe(reference) + " as volume " + volume_id + " failed: " +
@@ -248,9 +237,7 @@ Result<StringMap> IscsiDriver::adopt_volume(const Call& call, const StringMap& r
     logger_.info("iscsi: volume " + volume_id + " is LUN " + describe(provider) + " (recorded in " + ledger_.path() +
                  "; nothing changes on the target)");
     return provider;
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: adopting volume: ") + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::iscsi

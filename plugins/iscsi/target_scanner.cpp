@@ -4,6 +4,7 @@
 
 #include "bounded_parallel.hpp"
 #include "iscsi_names.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::iscsi {
 namespace {
@@ -18,28 +19,16 @@ SessionLimits limits_for(const IscsiConfig& config, const Call& call) {
 }
 
 PortalAnswer ask_portal(const IscsiConfig& config, const Call& call, const std::string& portal) {
-  PortalAnswer answer;
-  try {
+  auto found = guarded("SendTargets on portal " + portal, [&]() -> Result<std::vector<std::string>> {
     auto session = IscsiSession::create(config, limits_for(config, call));
-    if (!session) {
-      answer.error = session.error();
-      return answer;
-    }
-    if (auto st = (*session)->login_discovery(portal); !st) {
-      answer.error = st.error();
-      return answer;
-    }
+    if (!session) return session.error();
+    if (auto st = (*session)->login_discovery(portal); !st) return st.error();
     auto names = (*session)->send_targets();
-    if (!names) {
-      answer.error = names.error();
-      return answer;
-    }
-    answer.names = std::move(*names);
-    (*session)->logout();
-  } catch (const std::exception& e) {
-    answer.error = Error::backend("SendTargets on portal " + portal + ": " + e.what());
-  }
-  return answer;
+    if (names) (*session)->logout();
+    return names;
+  });
+  if (!found) return PortalAnswer{{}, found.error()};
+  return PortalAnswer{std::move(*found), std::nullopt};
 }
 
 }  // namespace
@@ -89,24 +78,24 @@ TargetScan TargetScanner::scan_one(const Call& call, const DiscoveredTarget& tar
     scan.luns.clear();
     return scan;
   };
-  try {
+  auto scanned = guarded("scanning target " + target.iqn + " on portal " + target.portal, [&]() -> Status {
     auto created = IscsiSession::create(config_, limits_for(config_, call));
-    if (!created) return fail(created.error());
+    if (!created) return created.error();
     IscsiSession& session = **created;
-    if (auto st = session.login(target.portal, target.iqn); !st) return fail(st.error());
+    if (auto st = session.login(target.portal, target.iqn); !st) return st.error();
     auto luns = report_luns(session);
-    if (!luns) return fail(luns.error());
+    if (!luns) return luns.error();
     scan.reported_luns = *luns;
     for (int lun : *luns) {
       if (only_lun && lun != *only_lun) continue;
       auto facts = probe_lun(session, lun);
-      if (!facts) return fail(facts.error());
+      if (!facts) return facts.error();
       if (*facts) scan.luns.push_back(std::move(**facts));
     }
     session.logout();
-  } catch (const std::exception& e) {
-    return fail(Error::backend("scanning target " + target.iqn + " on portal " + target.portal + ": " + e.what()));
-  }
+    return Status::success();
+  });
+  if (!scanned) return fail(scanned.error());
   return scan;
 }
 

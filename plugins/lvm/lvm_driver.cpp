@@ -1,9 +1,8 @@
 #include "lvm_driver.hpp"
 
-#include <exception>
-
 #include "lv_kind.hpp"
 #include "lv_name.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::lvm {
 namespace {
@@ -24,10 +23,6 @@ std::string snapshot_key(const StringMap& reference, const StringMap& volume_ref
 std::string volume_key(const StringMap& reference) {
   const std::string* name = reference.find("source-name");
   return "volume/" + (name ? *name : "");
-}
-
-Error internal_error(const char* operation, const std::exception& e) {
-  return Error::backend(std::string("lvm: ") + operation + " failed unexpectedly: " + e.what());
 }
 
 }  // namespace
@@ -144,34 +139,30 @@ std::optional<StringMap> LvmDriver::adopt_inspected(const Call& call, const std:
 }
 
 Status LvmDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
-  try {
+  return guarded("lvm: list_snapshots", [&]() -> Status {
     auto rows = commands_.list(call);
     if (!rows) return rows.error();
     for (const LvRow& lv : *rows) {
       if (is_snapshot(classify(lv))) out.add(to_snapshot_record(lv));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return internal_error("list_snapshots", e);
-  }
+  });
 }
 
 Result<ManageableSnapshot> LvmDriver::inspect_snapshot(const Call& call, const StringMap& reference,
                                                        const StringMap& volume_reference) noexcept {
-  try {
+  return guarded("lvm: inspect_snapshot", [&]() -> Result<ManageableSnapshot> {
     auto lv = checked_snapshot(call, reference, volume_reference);
     if (!lv) return lv.error();
     inspected_.remember(snapshot_key(reference, volume_reference), *lv);
     return to_snapshot_record(*lv);
-  } catch (const std::exception& e) {
-    return internal_error("inspect_snapshot", e);
-  }
+  });
 }
 
 Result<StringMap> LvmDriver::adopt_snapshot(const Call& call, const StringMap& reference,
                                             const StringMap& volume_reference,
                                             const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("lvm: adopt_snapshot", [&]() -> Result<StringMap> {
     auto target = new_name(config_.snapshot_name_template, snapshot_id, true);
     if (!target) return target.error();
     if (auto adopted = adopt_inspected(call, snapshot_key(reference, volume_reference), *target, "snapshot")) {
@@ -183,38 +174,32 @@ Result<StringMap> LvmDriver::adopt_snapshot(const Call& call, const StringMap& r
       return checked_snapshot(call, renamed, volume_reference);
     });
     return rename_to(call, *lv, *target, "snapshot");
-  } catch (const std::exception& e) {
-    return internal_error("adopt_snapshot", e);
-  }
+  });
 }
 
 Status LvmDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
-  try {
+  return guarded("lvm: list_volumes", [&]() -> Status {
     auto rows = commands_.list(call);
     if (!rows) return rows.error();
     for (const LvRow& lv : *rows) {
       if (classify(lv) == LvKind::Volume) out.add(to_volume_record(lv));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return internal_error("list_volumes", e);
-  }
+  });
 }
 
 Result<ManageableVolume> LvmDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
-  try {
+  return guarded("lvm: inspect_volume", [&]() -> Result<ManageableVolume> {
     auto lv = checked_volume(call, reference);
     if (!lv) return lv.error();
     inspected_.remember(volume_key(reference), *lv);
     return to_volume_record(*lv);
-  } catch (const std::exception& e) {
-    return internal_error("inspect_volume", e);
-  }
+  });
 }
 
 Result<StringMap> LvmDriver::adopt_volume(const Call& call, const StringMap& reference,
                                           const std::string& volume_id) noexcept {
-  try {
+  return guarded("lvm: adopt_volume", [&]() -> Result<StringMap> {
     auto target = new_name(config_.volume_name_template, volume_id, false);
     if (!target) return target.error();
     if (auto adopted = adopt_inspected(call, volume_key(reference), *target, "volume")) return std::move(*adopted);
@@ -224,9 +209,7 @@ Result<StringMap> LvmDriver::adopt_volume(const Call& call, const StringMap& ref
       return checked_volume(call, renamed);
     });
     return rename_to(call, *lv, *target, "volume");
-  } catch (const std::exception& e) {
-    return internal_error("adopt_volume", e);
-  }
+  });
 }
 
 }  // namespace snapmgr::lvm

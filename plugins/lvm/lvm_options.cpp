@@ -12,10 +12,6 @@ namespace {
 constexpr const char* kSampleId = "01234567-89ab-cdef-0123-456789abcdef";
 constexpr std::int64_t kMaxTimeoutSeconds = 3600;
 
-std::string where(const std::string& key, const OptionValue* v) {
-  return v && v->line() > 0 ? key + " (line " + std::to_string(v->line()) + ")" : key;
-}
-
 const OptionValue* string_option(const OptionValue& options, const char* key, std::string& target) {
   const OptionValue* v = options.find(key);
   if (v && v->is_string()) target = v->as_string();
@@ -29,13 +25,13 @@ Status check_template(const std::string& key, const OptionValue* v, const std::s
   std::size_t percents = 0;
   for (char c : name_template) percents += c == '%';
   if (first == std::string::npos || percents != 1) {
-    return Error::invalid_config(where(key, v) + ": " + quote_name(name_template) +
+    return Error::invalid_config(option_path(key, v) + ": " + quote_name(name_template) +
                                  " must contain \"%s\" (the id) exactly once and no other '%'");
   }
   std::string sample = expand_template(name_template, kSampleId);
   if (snapshot) sample = escape_snapshot_name(sample);
   if (auto problem = lv_name_problem(sample, vg); !problem.empty()) {
-    return Error::invalid_config(where(key, v) + ": " + quote_name(name_template) + " gives names like " +
+    return Error::invalid_config(option_path(key, v) + ": " + quote_name(name_template) + " gives names like " +
                                  quote_name(sample) + ", which " + problem);
   }
   return Status::success();
@@ -60,27 +56,28 @@ Result<LvmConfig> parse_lvm_options(const OptionValue& options) {
   LvmConfig config;
   const OptionValue* vg = string_option(options, "volume_group", config.volume_group);
   if (auto problem = vg_name_problem(config.volume_group); !problem.empty()) {
-    return Error::invalid_config(where("volume_group", vg) + ": " + quote_name(config.volume_group) +
+    return Error::invalid_config(option_path("volume_group", vg) + ": " + quote_name(config.volume_group) +
                                  " is not a volume group name: it " + problem);
   }
 
   const OptionValue* binary = string_option(options, "lvm_binary", config.lvm_binary);
   if (config.lvm_binary.empty() || config.lvm_binary.find('\0') != std::string::npos) {
-    return Error::invalid_config(where("lvm_binary", binary) + ": expected a program name or path");
+    return Error::invalid_config(option_path("lvm_binary", binary) + ": expected a program name or path");
   }
 
   const OptionValue* system_dir = string_option(options, "lvm_system_dir", config.lvm_system_dir);
   if (!config.lvm_system_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(config.lvm_system_dir, ec)) {
-      return Error::invalid_config(where("lvm_system_dir", system_dir) + ": " + quote_name(config.lvm_system_dir) +
+      return Error::invalid_config(option_path("lvm_system_dir", system_dir) +
+                                   ": " + quote_name(config.lvm_system_dir) +
                                    " is not a directory (lvm2 would silently use /etc/lvm instead)");
     }
   }
 
   if (const OptionValue* t = options.find("command_timeout_s"); t && t->is_int()) {
     if (t->as_int() < 1 || t->as_int() > kMaxTimeoutSeconds) {
-      return Error::invalid_config(where("command_timeout_s", t) + ": " + std::to_string(t->as_int()) +
+      return Error::invalid_config(option_path("command_timeout_s", t) + ": " + std::to_string(t->as_int()) +
                                    " is out of range (1.." + std::to_string(kMaxTimeoutSeconds) + " seconds)");
     }
     config.command_timeout = std::chrono::seconds(t->as_int());

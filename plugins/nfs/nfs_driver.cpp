@@ -6,11 +6,12 @@
 #include "libnfs_share.hpp"
 #include "qcow2_header.hpp"
 #include "local_share.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::nfs {
 
 Result<std::unique_ptr<Driver>> NfsDriver::create(const DriverContext& context) {
-  try {
+  return guarded("nfs: initialisation", [&]() -> Result<std::unique_ptr<Driver>> {
     auto config = parse_nfs_options(context.options);
     if (!config) return config.error();
     auto naming = NamingScheme::create(config->volume_name_template, config->snapshot_name_template);
@@ -28,9 +29,7 @@ Result<std::unique_ptr<Driver>> NfsDriver::create(const DriverContext& context) 
                           (spec.is_nfs ? "over NFSv" + std::to_string(config->nfs_version) : "in directory " + spec.directory));
     }
     return std::unique_ptr<Driver>(std::make_unique<NfsDriver>(std::move(shares), std::move(*naming), context.logger));
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("nfs: initialisation failed: ") + e.what());
-  }
+  });
 }
 
 NfsDriver::NfsDriver(std::vector<std::unique_ptr<ShareAccess>> shares, NamingScheme naming, Logger& logger)
@@ -115,29 +114,25 @@ ManageableVolume NfsDriver::to_volume(std::size_t share, const ListedFile& file)
 }
 
 Status NfsDriver::stream_snapshots(const Call& call, SnapshotSink& out) noexcept {
-  try {
+  return guarded("nfs: listing snapshots", [&]() -> Status {
     auto listings = list_all(call);
     if (!listings) return listings.error();
     for (std::size_t i = 0; i < listings->size(); ++i) {
       for (const auto& file : (*listings)[i].snapshots) out.add(to_snapshot(i, file));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("nfs: listing snapshots failed: ") + e.what());
-  }
+  });
 }
 
 Status NfsDriver::stream_volumes(const Call& call, VolumeSink& out) noexcept {
-  try {
+  return guarded("nfs: listing volumes", [&]() -> Status {
     auto listings = list_all(call);
     if (!listings) return listings.error();
     for (std::size_t i = 0; i < listings->size(); ++i) {
       for (const auto& file : (*listings)[i].volumes) out.add(to_volume(i, file));
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("nfs: listing volumes failed: ") + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::nfs

@@ -3,15 +3,9 @@
 #include "adoption_records.hpp"
 #include "file_names.hpp"
 #include "nfs_driver.hpp"
+#include "snapmgr/guard.hpp"
 
 namespace snapmgr::nfs {
-namespace {
-
-Error internal(const std::string& what, const std::exception& e) {
-  return Error::backend("nfs: " + what + " failed: " + e.what());
-}
-
-}  // namespace
 
 Result<NfsDriver::Target> NfsDriver::open_target(const Call& call, const StringMap& reference,
                                                  const std::string& what) {
@@ -79,20 +73,18 @@ Result<ListedFile> NfsDriver::checked_volume(const Call& call, std::size_t share
 
 Result<ManageableSnapshot> NfsDriver::inspect_snapshot(const Call& call, const StringMap& reference,
                                                        const StringMap& volume_reference) noexcept {
-  try {
+  return guarded("nfs: inspecting a snapshot", [&]() -> Result<ManageableSnapshot> {
     auto target = open_target(call, reference, "snapshot reference");
     if (!target) return target.error();
     auto file = checked_snapshot(call, target->share, target->name, volume_reference);
     if (!file) return file.error();
     return to_snapshot(target->share, *file);
-  } catch (const std::exception& e) {
-    return internal("inspecting a snapshot", e);
-  }
+  });
 }
 
 Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& reference,
                                             const StringMap& volume_reference, const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("nfs: adopting a snapshot", [&]() -> Result<StringMap> {
     if (auto st = check_record_id(snapshot_id, "snapshot"); !st) return st.error();
     auto target = open_target(call, reference, "snapshot reference");
     if (!target) return target.error();
@@ -106,14 +98,12 @@ Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& r
     logger_.info("nfs: adopted snapshot '" + file->name + "' on share '" + share_names_[target->share] + "' as " +
                  snapshot_id + " (recorded in " + NamingScheme::info_file_for(*file->analysis.base) + ")");
     return make_file_reference(share_names_, target->share, file->name);
-  } catch (const std::exception& e) {
-    return internal("adopting a snapshot", e);
-  }
+  });
 }
 
 Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_reference,
                                    const std::string& snapshot_id) noexcept {
-  try {
+  return guarded("nfs: releasing a snapshot", [&]() -> Status {
     auto target = open_target(call, provider_reference, "snapshot reference");
     if (!target) return target.error();
     ShareAccess& access = *shares_[target->share]->access;
@@ -139,26 +129,22 @@ Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_r
     else logger_.info("nfs: released snapshot " + snapshot_id + " ('" + target->name + "' on share '" +
                       share_names_[target->share] + "'); the file is left as it is");
     return Status::success();
-  } catch (const std::exception& e) {
-    return internal("releasing a snapshot", e);
-  }
+  });
 }
 
 Result<ManageableVolume> NfsDriver::inspect_volume(const Call& call, const StringMap& reference) noexcept {
-  try {
+  return guarded("nfs: inspecting a volume", [&]() -> Result<ManageableVolume> {
     auto target = open_target(call, reference, "volume reference");
     if (!target) return target.error();
     auto file = checked_volume(call, target->share, target->name);
     if (!file) return file.error();
     return to_volume(target->share, *file);
-  } catch (const std::exception& e) {
-    return internal("inspecting a volume", e);
-  }
+  });
 }
 
 Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& reference,
                                           const std::string& volume_id) noexcept {
-  try {
+  return guarded("nfs: adopting a volume", [&]() -> Result<StringMap> {
     if (auto st = check_record_id(volume_id, "volume"); !st) return st.error();
     auto target = open_target(call, reference, "volume reference");
     if (!target) return target.error();
@@ -172,9 +158,7 @@ Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& ref
     logger_.info("nfs: adopted volume '" + file->name + "' on share '" + share_names_[target->share] + "' as " +
                  volume_id);
     return make_file_reference(share_names_, target->share, file->name);
-  } catch (const std::exception& e) {
-    return internal("adopting a volume", e);
-  }
+  });
 }
 
 }  // namespace snapmgr::nfs

@@ -7,13 +7,6 @@
 #include "file_names.hpp"
 
 namespace snapmgr::nfs {
-namespace {
-
-std::string where(const std::string& key, const OptionValue& v) {
-  return v.line() > 0 ? key + " (line " + std::to_string(v.line()) + ")" : key;
-}
-
-}  // namespace
 
 Result<ShareSpec> parse_share(const std::string& text) {
   ShareSpec spec;
@@ -52,29 +45,30 @@ Result<NfsConfig> parse_nfs_options(const OptionValue& options) {
   for (std::size_t i = 0; i < shares->as_list().size(); ++i) {
     const OptionValue& item = shares->as_list()[i];
     const std::string key = "shares[" + std::to_string(i) + "]";
-    if (!item.is_string()) return Error::invalid_config(where(key, item) + ": expected a string (server:/export or a directory)");
+    if (!item.is_string())
+      return Error::invalid_config(option_path(key, item) + ": expected a string (server:/export or a directory)");
     auto spec = parse_share(item.as_string());
-    if (!spec) return Error::invalid_config(where(key, item) + ": " + spec.error().message());
+    if (!spec) return Error::invalid_config(option_path(key, item) + ": " + spec.error().message());
     if (!seen.insert(spec->is_nfs ? spec->server + ":" + spec->export_path : spec->directory).second) {
-      return Error::invalid_config(where(key, item) + ": share '" + printable(spec->text) + "' is listed twice");
+      return Error::invalid_config(option_path(key, item) + ": share '" + printable(spec->text) + "' is listed twice");
     }
     config.shares.push_back(std::move(*spec));
   }
   if (const auto* v = options.find("nfs_version"); v && !v->is_null()) {
     if (!v->is_int() || (v->as_int() != 3 && v->as_int() != 4)) {
-      return Error::invalid_config(where("nfs_version", *v) + ": expected 3 or 4");
+      return Error::invalid_config(option_path("nfs_version", *v) + ": expected 3 or 4");
     }
     config.nfs_version = static_cast<int>(v->as_int());
   }
   if (const auto* v = options.find("nfs_port"); v && !v->is_null()) {
     if (!v->is_int() || v->as_int() < 1 || v->as_int() > 65535) {
-      return Error::invalid_config(where("nfs_port", *v) + ": expected a port number from 1 to 65535");
+      return Error::invalid_config(option_path("nfs_port", *v) + ": expected a port number from 1 to 65535");
     }
     config.nfs_port = static_cast<int>(v->as_int());
   }
   if (const auto* v = options.find("command_timeout_s"); v && !v->is_null()) {
     if (!v->is_int() || v->as_int() < 1 || v->as_int() > 3600) {
-      return Error::invalid_config(where("command_timeout_s", *v) + ": expected an integer from 1 to 3600");
+      return Error::invalid_config(option_path("command_timeout_s", *v) + ": expected an integer from 1 to 3600");
     }
     config.command_timeout = std::chrono::seconds(v->as_int());
   }

@@ -5,7 +5,8 @@
 // the backend's `options:` block from YAML, rejects unknown keys, missing required keys and
 // values of the wrong type (naming file, line and key), fills in defaults, and only then hands
 // the driver an `OptionValue` map. A driver validates the *inside* of structured values itself
-// and reports problems as `InvalidConfig` from its factory; `line()` lets it name the line.
+// and reports problems as `InvalidConfig` from its factory; `line()` lets it name the line, and
+// `option_path()` writes the name and line the way every driver's messages do.
 //
 // Integers are 64-bit; a YAML scalar is typed as bool (true/false), integer, number, or else
 // string. A `Number` option also accepts an integer.
@@ -99,6 +100,18 @@ class OptionValue {
   std::variant<std::monostate, bool, std::int64_t, double, std::string, List, Map> v_;
   int line_ = 0;
 };
+
+// How an error message names an option: "key (line N)" when the value's line is known, else
+// just "key" (e.g. "shares[0] (line 7): expected a string").
+inline std::string option_path(std::string key, const OptionValue& value) {
+  if (value.line() > 0) key += " (line " + std::to_string(value.line()) + ")";
+  return key;
+}
+
+// The same for an option that may be absent (`value` null: just "key").
+inline std::string option_path(std::string key, const OptionValue* value) {
+  return value ? option_path(std::move(key), *value) : key;
+}
 
 struct OptionSpec {
   std::string key;

@@ -8,6 +8,7 @@
 #include "snapmgr/descriptor.hpp"
 #include "snapmgr/driver.hpp"
 #include "snapmgr/export.hpp"
+#include "snapmgr/guard.hpp"
 #include "snapmgr/options.hpp"
 #include "snapmgr/records.hpp"
 #include "snapmgr/result.hpp"
