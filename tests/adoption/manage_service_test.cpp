@@ -36,7 +36,7 @@ std::string with_faults(const std::string& faults) {
 }
 
 std::vector<std::string> backend_names(ServiceHost& host, const std::string& key = "node1@fake1") {
-  auto listed = host.setup().backends->find(key)->snapshot_discovery()->list_snapshots(test_call());
+  auto listed = list_snapshots(*host.setup().backends->find(key)->snapshot_discovery(), test_call());
   std::vector<std::string> names;
   for (const auto& s : *listed) names.push_back(*s.reference.find("source-name"));
   return names;
