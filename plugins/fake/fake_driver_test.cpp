@@ -39,6 +39,23 @@ TEST(FakeDriver, DescriptorDeclaresEveryCapability) {
   EXPECT_NE((*d)->snapshot_release(), nullptr);
   EXPECT_NE((*d)->volume_discovery(), nullptr);
   EXPECT_NE((*d)->volume_adoption(), nullptr);
+  EXPECT_NE((*d)->volume_release(), nullptr);
+  EXPECT_EQ(d->plugin.descriptor->capabilities, snapmgr::capabilities_of_minor(snapmgr::kAbiMinor));
+}
+
+TEST(FakeDriver, ReleasingAVolumeLeavesItListed) {
+  auto d = load(kInventory);
+  ASSERT_TRUE(d);
+  auto vol = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-a"), "1111");
+  ASSERT_TRUE(vol.ok()) << vol.error().message();
+  ASSERT_TRUE((*d)->volume_release()->release_volume(test_call(), *vol, "1111").ok());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
+  ASSERT_TRUE(vols.ok());
+  bool listed = false;
+  for (const auto& v : *vols) listed = listed || v.reference == *vol;
+  EXPECT_TRUE(listed) << "the released volume is no longer listed as " << *vol->find("source-name");
+  // Releasing something the backend does not have is not an error (the host may repeat it).
+  EXPECT_TRUE((*d)->volume_release()->release_volume(test_call(), source_name("gone"), "2222").ok());
 }
 
 TEST(FakeDriver, ListsTheConfiguredInventory) {
@@ -199,7 +216,7 @@ TEST(FakeDriver, ErrorFaultFailsOnlyItsOperation) {
 
 TEST(FakeDriver, EveryOperationHasItsFault) {
   for (const std::string op : {"list_snapshots", "snapshot_size", "adopt_snapshot", "release_snapshot",
-                               "list_volumes", "adopt_volume"}) {
+                               "list_volumes", "adopt_volume", "release_volume"}) {
     auto d = load("{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
                   " faults: {" + op + ": {error: boom-" + op + "}}}");
     ASSERT_TRUE(d);
@@ -211,6 +228,9 @@ TEST(FakeDriver, EveryOperationHasItsFault) {
     if (op == "release_snapshot") message = drv->snapshot_release()->release_snapshot(test_call(), source_name("s"), "i").error().message();
     if (op == "list_volumes") message = list_volumes(*drv->volume_discovery(), test_call()).error().message();
     if (op == "adopt_volume") message = drv->volume_adoption()->adopt_volume(test_call(), source_name("v"), "i").error().message();
+    if (op == "release_volume") {
+      message = drv->volume_release()->release_volume(test_call(), source_name("v"), "i").error().message();
+    }
     EXPECT_EQ(message, "boom-" + op);
   }
 }

@@ -160,7 +160,7 @@ TEST_F(HostWithBrokenPlugins, CheckConfigReportsDownBackendsAndFails) {
   std::ostringstream out, err;
   EXPECT_EQ(check_config(path, out, err), 1);
   EXPECT_NE(out.str().find("node1@good: driver fake 1.0.0 (snapshot-discovery, snapshot-adoption, snapshot-release, "
-                           "volume-discovery, volume-adoption), up"), std::string::npos) << out.str();
+                           "volume-discovery, volume-adoption, volume-release), up"), std::string::npos) << out.str();
   EXPECT_NE(err.str().find("node1@bad is down: driver 'abi_major' could not be loaded: " + broken("abi_major") +
                            ": SDK ABI major version differs"), std::string::npos) << err.str();
 }
