@@ -1,6 +1,7 @@
 // Unmanage: `available`/`error` → `unmanaging` (conditional, so concurrent unmanages and
 // adoptions cannot both win), answer, then on a worker the driver's release capability (if the
-// driver has one) and a soft delete. The backend object is never deleted or modified by snapmgr.
+// driver has one: SnapshotRelease, VolumeRelease) and a soft delete. A failed release leaves the
+// row in `error`. The backend object is never deleted or modified by snapmgr.
 #include <boost/asio/post.hpp>
 
 #include "core/catalog/reference_codec.hpp"
@@ -16,7 +17,7 @@ ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapsho
   if (!row.ok()) return row.error();
   // A driver that must be told (release) needs its backend up; the others never touch it.
   const Backend* backend = backends_.find(row->backend);
-  if (backend && backend->descriptor && snapmgr::has(backend->descriptor->capabilities, snapmgr::Capability::SnapshotRelease) &&
+  if (backend && backend->descriptor && declares(*backend->descriptor, snapmgr::Capability::SnapshotRelease) &&
       !backend->up()) {
     return ServiceError{Fault::BadRequest, kServiceUnavailable};
   }
@@ -70,6 +71,12 @@ void CatalogManageService::finish_snapshot_unmanage(const SnapshotRecord& row, c
 ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id, const Caller& caller) {
   auto row = get_volume(volume_id);
   if (!row.ok()) return row.error();
+  // As for snapshots: a driver that must be told (release) needs its backend up.
+  const Backend* backend = backends_.find(row->backend);
+  if (backend && backend->descriptor && declares(*backend->descriptor, snapmgr::Capability::VolumeRelease) &&
+      !backend->up()) {
+    return ServiceError{Fault::BadRequest, kServiceUnavailable};
+  }
   const ServiceError invalid{Fault::BadRequest,
                              "Invalid volume: Volume status must be available or error or error_restoring or "
                              "error_extending or error_managing and must not be migrating, attached, belong to a group, "
@@ -88,6 +95,28 @@ ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id
 
 void CatalogManageService::finish_volume_unmanage(const VolumeRecord& row, const std::string& request_id) {
   RequestIdScope scope(request_id);
+  const Backend* backend = backends_.find(row.backend);
+  if (snapmgr::VolumeRelease* release = backend ? backend->volume_release() : nullptr) {
+    const std::string what = "releasing volume " + row.id + " on " + row.backend;
+    auto place = enter_within(*backend, call_timeout_);
+    snapmgr::Status released = snapmgr::Status::success();
+    if (!place.ok()) {
+      released = snapmgr::Error::backend(place.error().message);
+    } else {
+      released = call_with_deadline(new_call(request_id), what, std::move(*place),
+                                    [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+                                      return release->release_volume(c, ref, id);
+                                    });
+    }
+    if (!released.ok()) {
+      RowUpdate failed;
+      failed.expected_status = {"unmanaging"};
+      failed.status = "error";
+      (void)catalog_->update_volume(row.id, failed);
+      log().error("volume {} unmanage failed, status error: {}: {}", row.id, what, released.error().message());
+      return;
+    }
+  }
   RowUpdate remove;
   remove.expected_status = {"unmanaging"};
   remove.soft_delete = true;
