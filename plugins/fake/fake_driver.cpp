@@ -273,7 +273,7 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
 
 Status FakeDriver::release_volume(const Call& call, const StringMap& provider_reference,
                                   const std::string& volume_id) noexcept {
-  try {
+  return guarded("fake: release_volume", [&]() -> Status {
     InFlight guard(*this);
     if (auto st = apply_fault("release_volume", call); !st) return st.error();
     std::lock_guard lock(mutex_);
@@ -284,9 +284,7 @@ Status FakeDriver::release_volume(const Call& call, const StringMap& provider_re
       logger_.info("fake: released volume " + volume_id + " (" + *name + " is left as it is)");
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("fake: ") + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::fake

@@ -242,7 +242,7 @@ Result<StringMap> IscsiDriver::adopt_volume(const Call& call, const StringMap& r
 
 Status IscsiDriver::release_volume(const Call&, const StringMap& provider_reference,
                                    const std::string& volume_id) noexcept {
-  try {
+  return guarded("iscsi: releasing volume", [&]() -> Status {
     auto forgotten = ledger_.forget("volume", volume_id);
     if (!forgotten) return forgotten.error();
     if (*forgotten) {
@@ -252,9 +252,7 @@ Status IscsiDriver::release_volume(const Call&, const StringMap& provider_refere
                    ") had no adoption record in " + ledger_.path());
     }
     return Status::success();
-  } catch (const std::exception& e) {
-    return Error::backend(std::string("iscsi: releasing volume: ") + e.what());
-  }
+  });
 }
 
 }  // namespace snapmgr::iscsi

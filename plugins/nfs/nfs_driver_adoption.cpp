@@ -165,7 +165,7 @@ Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& ref
 // above); releasing removes that key, so the file can be adopted again.
 Status NfsDriver::release_volume(const Call& call, const StringMap& provider_reference,
                                  const std::string& volume_id) noexcept {
-  try {
+  return guarded("nfs: releasing a volume", [&]() -> Status {
     auto target = open_target(call, provider_reference, "volume reference");
     if (!target) return target.error();
     std::string note;
@@ -177,9 +177,7 @@ Status NfsDriver::release_volume(const Call& call, const StringMap& provider_ref
     else logger_.info("nfs: released volume " + volume_id + " ('" + target->name + "' on share '" +
                       share_names_[target->share] + "'); the file is left as it is");
     return Status::success();
-  } catch (const std::exception& e) {
-    return internal("releasing a volume", e);
-  }
+  });
 }
 
 }  // namespace snapmgr::nfs
