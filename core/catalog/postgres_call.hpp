@@ -25,10 +25,7 @@ inline bool lost_connection(const pqxx::sql_error& e, pqxx::connection& connecti
 // A transaction PostgreSQL rolled back for a concurrency reason; running it again is safe.
 inline bool rolled_back(const pqxx::sql_error& e) { return e.sqlstate() == "40001" || e.sqlstate() == "40P01"; }
 
-inline std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
+inline std::string trimmed(const std::string& text) { return one_line(text); }
 
 // Commits `tx`; a connection lost during the COMMIT is in_doubt_error whichever way libpqxx
 // reported it, so that run() never retries a write that may have been applied.

@@ -38,6 +38,21 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 }  // namespace
 
+// libpq's multi-line messages on one line: "...failed: Connection refused; Is the server running...".
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && (text[i + 1] == '\t' || text[i + 1] == ' ' || text[i + 1] == '\n')) ++i;
+    if (i + 1 < text.size()) out += "; ";
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string redact_postgres_url(const std::string& url) {
   static const std::regex kUserinfoPassword(R"(^([a-z]+://[^:/?#@]*):[^@/?#]*@)");
   static const std::regex kPasswordParam(R"(([?&]password=)[^&#]*)");
@@ -125,8 +140,7 @@ ServiceResult<PostgresPool::Lease> PostgresPool::acquire() {
       --open_;
     }
     freed_.notify_one();
-    std::string why = scrub(e.what());
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    const std::string why = one_line(scrub(e.what()));
     return ServiceError{Fault::Unavailable, "catalog unavailable: cannot connect to " + display_url_ + ": " + why};
   }
 }

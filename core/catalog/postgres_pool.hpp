@@ -38,6 +38,9 @@ struct PostgresSettings {
   std::chrono::milliseconds acquire_timeout{30000};
 };
 
+// A libpq message on one line ("...failed: Connection refused; Is the server running ...").
+std::string one_line(const std::string& libpq_message);
+
 // `url` without any password it may contain (user:password@, password=...).
 std::string redact_postgres_url(const std::string& url);
 

@@ -34,7 +34,7 @@ struct CatalogConfig {
   std::string url;             // postgresql://user@host:port/dbname[?param=value...]
   std::string password_file;   // empty: no password (trust, peer, ~/.pgpass)
   int pool_size = 4;           // connections to PostgreSQL, 1..64
-  int line = 0;                // where `catalog:` is
+  int line = 0;                // where its entries start
 };
 
 struct BackendConfig {

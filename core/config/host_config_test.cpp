@@ -89,7 +89,7 @@ TEST(HostConfig, APostgresqlCatalog) {
   EXPECT_EQ(load.config->catalog->url, "postgresql://snapmgr@db1:5433/snapmgr");
   EXPECT_EQ(load.config->catalog->password_file, "etc/pg.pass");  // kept as written, like the other files
   EXPECT_EQ(load.config->catalog->pool_size, 8);
-  EXPECT_EQ(load.config->catalog->line, 1);
+  EXPECT_EQ(load.config->catalog->line, 2);  // where its entries start
   auto defaults = parse("catalog: {url: 'postgres://h/db'}\nbackends: []\n");
   ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
   EXPECT_EQ(defaults.config->catalog->pool_size, 4);
