@@ -1,6 +1,7 @@
-// Opening the service: the catalog (SQLite in `config.state_dir`, created and migrated at
-// start-up), crash recovery (rows left `creating`/`unmanaging` by a previous process are
-// resolved), service registration and heartbeat, and the adoption worker pool.
+// Opening the service: the catalog (SQLite in `config.state_dir`, or PostgreSQL with `catalog:`;
+// created and migrated at start-up, see core/catalog/catalog_factory.hpp), crash recovery (rows
+// left `creating`/`unmanaging` by a previous process are resolved), service registration and
+// heartbeat, and the adoption worker pool.
 //
 // Ownership: the returned service borrows `backends`, which must outlive it. Destroying the
 // service stops accepting work, lets running adoptions finish (each bounded by the call

@@ -6,8 +6,8 @@
 // and key. Whether each backend's driver exists and accepts its options is checked later,
 // against the loaded plugins (driver_options.hpp), because only the driver knows its keys.
 //
-// Relative paths (state_dir, policy_file, tokens_file, plugin_path) are kept as written and
-// resolve against snapmgrd's working directory.
+// Relative paths (state_dir, policy_file, tokens_file, plugin_path, catalog.password_file) are
+// kept as written and resolve against snapmgrd's working directory.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,16 @@ namespace snapmgr::core {
 struct AuthConfig {
   std::string strategy = "noauth";  // noauth | tokens
   std::string tokens_file;          // required with `tokens`
+};
+
+// `catalog:` — a PostgreSQL catalog shared by several hosts. Absent: the SQLite catalog in
+// `state_dir`. The URL never carries a password (refused at load time): the password is read
+// from `password_file` when the catalog is opened, so it is in neither the config nor any message.
+struct CatalogConfig {
+  std::string url;             // postgresql://user@host:port/dbname[?param=value...]
+  std::string password_file;   // empty: no password (trust, peer, ~/.pgpass)
+  int pool_size = 4;           // connections to PostgreSQL, 1..64
+  int line = 0;                // where its entries start
 };
 
 struct BackendConfig {
@@ -53,6 +63,7 @@ struct HostConfig {
   int adoption_workers = 4;    // threads that run the driver's adopt steps after a 202
   int listing_max_age_ms = 1000;  // how old a backend's listing may be when reused; 0: never
   int max_connections = 0;     // open HTTP connections at once; 0: derived from the fd limit
+  std::optional<CatalogConfig> catalog;  // nullopt: SQLite in state_dir
   std::vector<BackendConfig> backends;
 };
 
