@@ -1,4 +1,4 @@
-// Test fixture: a throwaway PostgreSQL 15 server (environment.md §8). start() runs initdb into
+// Test fixture: a throwaway PostgreSQL 15 server. start() runs initdb into
 // a fresh /tmp/snapmgr-pg-XXXXXX, then `postgres` on a free 127.0.0.1 port with its socket in that
 // directory, waits until it accepts connections, and creates the login role kRole (password
 // kPassword, SCRAM over TCP) that tests connect as. PostgreSQL refuses to run as root: as root,
