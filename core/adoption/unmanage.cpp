@@ -11,6 +11,39 @@
 #include "core/adoption/host_resolution.hpp"
 
 namespace snapmgr::core {
+namespace {
+
+// The worker half of an unmanage, for either kind: the driver's release when it has one (a
+// place in the backend's bulkhead, then the call under its deadline), then the soft delete. A
+// failed release leaves the row in `error`. `release(call)` calls the driver with owned copies;
+// `update(RowUpdate)` writes the row.
+template <class Release, class Update>
+void release_and_forget(const char* kind, const std::string& id, const std::string& backend_name,
+                        const Backend* backend, bool has_release, std::chrono::seconds call_timeout,
+                        const snapmgr::Call& call, Release release, Update update) {
+  if (has_release) {
+    const std::string what = std::string("releasing ") + kind + " " + id + " on " + backend_name;
+    auto place = enter_within(*backend, call_timeout);
+    snapmgr::Status released = place.ok() ? call_with_deadline(call, what, std::move(*place), std::move(release))
+                                          : snapmgr::Status(snapmgr::Error::backend(place.error().message));
+    if (!released.ok()) {
+      RowUpdate failed;
+      failed.expected_status = {"unmanaging"};
+      failed.status = "error";
+      (void)update(failed);
+      log().error("{} {} unmanage failed, status error: {}: {}", kind, id, what, released.error().message());
+      return;
+    }
+  }
+  RowUpdate remove;
+  remove.expected_status = {"unmanaging"};
+  remove.soft_delete = true;
+  auto st = update(remove);
+  if (!st.ok()) log().error("{} {} unmanage: {}", kind, id, st.error().message);
+  else log().info("{} {} unmanaged", kind, id);
+}
+
+}  // namespace
 
 ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapshot_id, const Caller& caller) {
   auto row = get_snapshot(snapshot_id);
@@ -39,33 +72,13 @@ ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapsho
 void CatalogManageService::finish_snapshot_unmanage(const SnapshotRecord& row, const std::string& request_id) {
   RequestIdScope scope(request_id);
   const Backend* backend = backends_.find(row.backend);
-  if (snapmgr::SnapshotRelease* release = backend ? backend->snapshot_release() : nullptr) {
-    const std::string what = "releasing snapshot " + row.id + " on " + row.backend;
-    auto place = enter_within(*backend, call_timeout_);
-    snapmgr::Status released = snapmgr::Status::success();
-    if (!place.ok()) {
-      released = snapmgr::Error::backend(place.error().message);
-    } else {
-      released = call_with_deadline(new_call(request_id), what, std::move(*place),
-                                    [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
-                                      return release->release_snapshot(c, ref, id);
-                                    });
-    }
-    if (!released.ok()) {
-      RowUpdate failed;
-      failed.expected_status = {"unmanaging"};
-      failed.status = "error";
-      (void)catalog_->update_snapshot(row.id, failed);
-      log().error("snapshot {} unmanage failed, status error: {}: {}", row.id, what, released.error().message());
-      return;
-    }
-  }
-  RowUpdate remove;
-  remove.expected_status = {"unmanaging"};
-  remove.soft_delete = true;
-  auto st = catalog_->update_snapshot(row.id, remove);
-  if (!st.ok()) log().error("snapshot {} unmanage: {}", row.id, st.error().message);
-  else log().info("snapshot {} unmanaged", row.id);
+  snapmgr::SnapshotRelease* release = backend ? backend->snapshot_release() : nullptr;
+  release_and_forget(
+      "snapshot", row.id, row.backend, backend, release != nullptr, call_timeout_, new_call(request_id),
+      [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+        return release->release_snapshot(c, ref, id);
+      },
+      [this, id = row.id](const RowUpdate& u) { return catalog_->update_snapshot(id, u); });
 }
 
 ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id, const Caller& caller) {
@@ -96,33 +109,13 @@ ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id
 void CatalogManageService::finish_volume_unmanage(const VolumeRecord& row, const std::string& request_id) {
   RequestIdScope scope(request_id);
   const Backend* backend = backends_.find(row.backend);
-  if (snapmgr::VolumeRelease* release = backend ? backend->volume_release() : nullptr) {
-    const std::string what = "releasing volume " + row.id + " on " + row.backend;
-    auto place = enter_within(*backend, call_timeout_);
-    snapmgr::Status released = snapmgr::Status::success();
-    if (!place.ok()) {
-      released = snapmgr::Error::backend(place.error().message);
-    } else {
-      released = call_with_deadline(new_call(request_id), what, std::move(*place),
-                                    [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
-                                      return release->release_volume(c, ref, id);
-                                    });
-    }
-    if (!released.ok()) {
-      RowUpdate failed;
-      failed.expected_status = {"unmanaging"};
-      failed.status = "error";
-      (void)catalog_->update_volume(row.id, failed);
-      log().error("volume {} unmanage failed, status error: {}: {}", row.id, what, released.error().message());
-      return;
-    }
-  }
-  RowUpdate remove;
-  remove.expected_status = {"unmanaging"};
-  remove.soft_delete = true;
-  auto st = catalog_->update_volume(row.id, remove);
-  if (!st.ok()) log().error("volume {} unmanage: {}", row.id, st.error().message);
-  else log().info("volume {} unmanaged", row.id);
+  snapmgr::VolumeRelease* release = backend ? backend->volume_release() : nullptr;
+  release_and_forget(
+      "volume", row.id, row.backend, backend, release != nullptr, call_timeout_, new_call(request_id),
+      [release, ref = row.provider_reference, id = row.id](const snapmgr::Call& c) {
+        return release->release_volume(c, ref, id);
+      },
+      [this, id = row.id](const RowUpdate& u) { return catalog_->update_volume(id, u); });
 }
 
 }  // namespace snapmgr::core
