@@ -1,6 +1,7 @@
 // Opening the service: the catalog (SQLite in `config.state_dir`, created and migrated at
 // start-up), crash recovery (rows left `creating`/`unmanaging` by a previous process are
-// resolved), service registration and heartbeat, and the adoption worker pool.
+// resolved), and the adoption worker pool. The service registry is started later, once the API
+// listens and its URL is known (ManageService::register_services).
 //
 // Ownership: the returned service borrows `backends`, which must outlive it. Destroying the
 // service stops accepting work, lets running adoptions finish (each bounded by the call

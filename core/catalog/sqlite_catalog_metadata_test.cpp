@@ -90,17 +90,42 @@ TEST_F(CatalogTest, AVolumeKeepsItsPool) {
 TEST_F(CatalogTest, MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool) {
   ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
   catalog_.reset();
-  {  // back to schema version 1: no pool column
+  {  // back to schema version 1: no pool column, no service registry columns (migration 3)
     SQLite::Database db((dir_ / "catalog.sqlite").string(), SQLite::OPEN_READWRITE);
     db.exec("ALTER TABLE volumes DROP COLUMN pool");
+    for (const char* column : {"availability_zone", "advertise_url", "backend_up"}) {
+      db.exec(std::string("ALTER TABLE services DROP COLUMN ") + column);
+    }
     db.exec("PRAGMA user_version = 1");
   }
   auto reopened = SqliteCatalog::open((dir_ / "catalog.sqlite").string());
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*(*reopened)->find_volume("v1"))->pool, "fake1");
   SQLite::Database db((dir_ / "catalog.sqlite").string());
-  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 2);
-  EXPECT_EQ(latest_schema_version(), 2);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), latest_schema_version());
+  EXPECT_EQ(latest_schema_version(), 3);
+}
+
+TEST_F(CatalogTest, MigrationThreeGivesEarlierServicesTheDefaults) {
+  catalog_.reset();
+  {  // a version-2 catalog with one registered service
+    SQLite::Database db((dir_ / "catalog.sqlite").string(), SQLite::OPEN_READWRITE);
+    for (const char* column : {"availability_zone", "advertise_url", "backend_up"}) {
+      db.exec(std::string("ALTER TABLE services DROP COLUMN ") + column);
+    }
+    db.exec("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
+            "VALUES ('node1', 'fake1', 'c1', 0, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
+    db.exec("PRAGMA user_version = 2");
+  }
+  auto reopened = SqliteCatalog::open((dir_ / "catalog.sqlite").string());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  auto services = (*reopened)->services();
+  ASSERT_TRUE(services.ok());
+  ASSERT_EQ(services->size(), 1u);
+  EXPECT_EQ((*services)[0].availability_zone, "nova");
+  EXPECT_EQ((*services)[0].advertise_url, "");
+  EXPECT_TRUE((*services)[0].backend_up);
+  EXPECT_EQ((*services)[0].updated_at, "2026-01-01T00:00:00.000000");
 }
 
 }  // namespace

@@ -199,17 +199,58 @@ TEST_F(CatalogTest, ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow) {
   EXPECT_EQ(catalog_->find_snapshots({})->size(), 1u);
 }
 
+VolumeServiceRow service_row(std::string backend, std::string cluster, bool disabled) {
+  VolumeServiceRow row;
+  row.host = "node1";
+  row.backend = std::move(backend);
+  row.cluster = std::move(cluster);
+  row.disabled = disabled;
+  return row;
+}
+
 TEST_F(CatalogTest, ServicesAreUpsertedAndHeartbeated) {
-  ASSERT_TRUE(catalog_->upsert_service({"node1", "fake1", "c1", false, ""}).ok());
-  ASSERT_TRUE(catalog_->upsert_service({"node1", "fake1", "c2", true, ""}).ok());
+  ASSERT_TRUE(catalog_->upsert_service(service_row("fake1", "c1", false)).ok());
+  ASSERT_TRUE(catalog_->upsert_service(service_row("fake1", "c2", true)).ok());
   auto services = catalog_->services();
   ASSERT_EQ(services->size(), 1u);
   EXPECT_EQ((*services)[0].cluster, "c2");
   EXPECT_TRUE((*services)[0].disabled);
   auto before = (*services)[0].updated_at;
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_TRUE(catalog_->heartbeat("node1").ok());
+  ASSERT_EQ(*catalog_->heartbeat("node1", {"fake1"}), 1u);
   EXPECT_NE((*catalog_->services())[0].updated_at, before);
+}
+
+TEST_F(CatalogTest, ServiceRowsKeepTheRegistryFields) {
+  auto row = service_row("fake1", "", false);
+  row.availability_zone = "zone-a";
+  row.advertise_url = "http://10.0.0.1:8776";
+  row.backend_up = false;
+  ASSERT_TRUE(catalog_->upsert_service(row).ok());
+  ASSERT_TRUE(catalog_->upsert_service(service_row("fake2", "c1", false)).ok());
+  auto services = catalog_->services();
+  ASSERT_EQ(services->size(), 2u);
+  EXPECT_EQ((*services)[0].backend, "fake1");
+  EXPECT_EQ((*services)[0].availability_zone, "zone-a");
+  EXPECT_EQ((*services)[0].advertise_url, "http://10.0.0.1:8776");
+  EXPECT_FALSE((*services)[0].backend_up);
+  EXPECT_EQ((*services)[1].availability_zone, "nova");
+  EXPECT_TRUE((*services)[1].backend_up);
+}
+
+TEST_F(CatalogTest, HeartbeatTouchesOnlyTheNamedServices) {
+  ASSERT_TRUE(catalog_->upsert_service(service_row("fake1", "", false)).ok());
+  ASSERT_TRUE(catalog_->upsert_service(service_row("broken", "", false)).ok());
+  auto before = *catalog_->services();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // "gone" has no row: the count tells the caller to register it again.
+  ASSERT_EQ(*catalog_->heartbeat("node1", {"fake1", "gone"}), 1u);
+  auto after = *catalog_->services();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].backend, "broken");
+  EXPECT_EQ(after[0].updated_at, before[0].updated_at);
+  EXPECT_NE(after[1].updated_at, before[1].updated_at);
+  EXPECT_EQ(*catalog_->heartbeat("node2", {"fake1"}), 0u);
 }
 
 }  // namespace
