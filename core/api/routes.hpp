@@ -14,8 +14,8 @@
 //   /v3[/{p}]/os-services                   GET
 // Member routes of the manage resources (/manageable_snapshots/{id}, …) exist in Cinder's route
 // map without an implementation: they answer 404 whatever the method. So do os-services'
-// (/os-services/{action}, Cinder's enable, disable, freeze, …), which snapmgr does not serve. A known path with another
-// method is 405; anything else is 404.
+// (/os-services/{action}, Cinder's enable, disable, freeze, …), which snapmgr does not serve.
+// A known path with another method is 405; anything else is 404.
 //
 // Thread-safety: pure function.
 #pragma once

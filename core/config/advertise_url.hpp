@@ -1,5 +1,6 @@
-// The URL other snapmgrd nodes use to reach this one (docs/product.md §9 forwarding): the
-// `advertise_url` key, or one derived from where the API actually listens.
+// The URL other snapmgrd hosts sharing the catalog use to reach this one (they forward to it the
+// requests only a backend's owner can answer): the `advertise_url` key, or one derived from
+// where the API actually listens.
 //
 // Thread-safety: pure functions.
 #pragma once

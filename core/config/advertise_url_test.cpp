@@ -27,7 +27,8 @@ TEST(ServiceRegistryConfig, DefaultsAreCindersReportIntervalAndServiceDownTime) 
 }
 
 TEST(ServiceRegistryConfig, KeysAreRead) {
-  auto load = parse("advertise_url: https://node1.example:9000/storage\nreport_interval_s: 1\nservice_down_time_s: 3\n");
+  auto load = parse("advertise_url: https://node1.example:9000/storage\nreport_interval_s: 1\n"
+                    "service_down_time_s: 3\n");
   ASSERT_TRUE(load.config) << to_string(load.errors);
   EXPECT_EQ(load.config->advertise_url, "https://node1.example:9000/storage");
   EXPECT_EQ(load.config->report_interval_s, 1);
