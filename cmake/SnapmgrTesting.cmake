@@ -6,6 +6,27 @@
 # component once per process — tgtd, NFS-Ganesha, LVM on a loop device).
 # Compile definitions available to the test: SNAPMGR_SOURCE_DIR, SNAPMGR_BINARY_DIR,
 # SNAPMGR_PLUGIN_DIR (where libsnapmgr_<name>.so files are written).
+# The precompiled header every test executable reuses (cmake/SnapmgrPch.cmake): an object
+# library with the tests' own libraries and definitions, so its flags are theirs.
+function(snapmgr_define_test_pch)
+  if(NOT SNAPMGR_BUILD_TESTS OR NOT SNAPMGR_PCH)
+    return()
+  endif()
+  add_library(snapmgr_test_pch OBJECT ${PROJECT_SOURCE_DIR}/tests/support/pch_anchor.cpp)
+  target_link_libraries(snapmgr_test_pch PRIVATE snapmgr_core snapmgr_test_support GTest::gmock GTest::gtest_main)
+  snapmgr_test_definitions(snapmgr_test_pch)
+  set_target_properties(snapmgr_test_pch PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+  snapmgr_precompile(snapmgr_test_pch test)
+  snapmgr_pch_warning_options(snapmgr_test_pch)
+endfunction()
+
+function(snapmgr_test_definitions target)
+  target_compile_definitions(${target} PRIVATE
+    SNAPMGR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SNAPMGR_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    SNAPMGR_PLUGIN_DIR="${SNAPMGR_PLUGIN_DIR}")
+endfunction()
+
 function(snapmgr_add_test name)
   if(NOT SNAPMGR_BUILD_TESTS)
     return()
@@ -16,10 +37,12 @@ function(snapmgr_add_test name)
   endif()
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE snapmgr_core snapmgr_test_support GTest::gmock GTest::gtest_main ${ARG_LIBRARIES})
-  target_compile_definitions(${name} PRIVATE
-    SNAPMGR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    SNAPMGR_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    SNAPMGR_PLUGIN_DIR="${SNAPMGR_PLUGIN_DIR}")
+  snapmgr_test_definitions(${name})
+  if(TARGET snapmgr_test_pch)
+    set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+    target_precompile_headers(${name} REUSE_FROM snapmgr_test_pch)
+    snapmgr_pch_warning_options(${name})
+  endif()
   if(ARG_DEPENDS)
     add_dependencies(${name} ${ARG_DEPENDS})
   endif()

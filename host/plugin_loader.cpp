@@ -6,6 +6,8 @@
 #include <future>
 #include <thread>
 
+#include "host/build_fingerprint.hpp"
+#include "host/capability_gate.hpp"
 #include "snapmgr/export.hpp"
 #include "snapmgr/version.hpp"
 
@@ -31,27 +33,27 @@ std::string check_header(const snapmgr::DescriptorHeader& h) {
   if (!terminated(h.fingerprint, sizeof h.fingerprint) || !terminated(h.sdk_version, sizeof h.sdk_version)) {
     return "corrupt descriptor header (unterminated fingerprint or SDK version)";
   }
-  if (std::strcmp(h.fingerprint, snapmgr::kBuildFingerprint) != 0) {
-    return std::string("build fingerprint differs: plugin '") + h.fingerprint + "', host '" +
-           snapmgr::kBuildFingerprint + "' (rebuild the plugin with the host's compiler family and libstdc++ ABI)";
-  }
-  return {};
+  return fingerprint_mismatch(h.fingerprint);
 }
 
+// Accessors of a minor newer than the driver's are neither called nor may they be declared.
 std::string check_capabilities(const snapmgr::DriverDescriptor& desc, snapmgr::Driver& driver) {
-  using snapmgr::Capability;
+  const std::uint32_t minor = desc.header.abi_minor;
   std::string problems;
-  auto check = [&](Capability c, bool provided) {
-    bool declared = snapmgr::has(desc.capabilities, c);
-    if (declared && !provided) problems += std::string(problems.empty() ? "" : "; ") + "declares " + to_string(c) + " but does not provide it";
-    if (!declared && provided) problems += std::string(problems.empty() ? "" : "; ") + "provides " + to_string(c) + " but does not declare it";
-  };
-  snapmgr::Driver& d = driver;
-  check(Capability::SnapshotDiscovery, d.snapshot_discovery() != nullptr);
-  check(Capability::SnapshotAdoption, d.snapshot_adoption() != nullptr);
-  check(Capability::SnapshotRelease, d.snapshot_release() != nullptr);
-  check(Capability::VolumeDiscovery, d.volume_discovery() != nullptr);
-  check(Capability::VolumeAdoption, d.volume_adoption() != nullptr);
+  auto add = [&](const std::string& problem) { problems += (problems.empty() ? "" : "; ") + problem; };
+  for (auto c : snapmgr::kAllCapabilities) {
+    const bool declared = snapmgr::has(desc.capabilities, c);
+    if (!has_accessor(c, minor)) {
+      if (declared) {
+        add(std::string("declares ") + to_string(c) + ", which SDK " + version_string(snapmgr::kAbiMajor, minor) +
+            " (the driver's) does not have (new in " + version_string(snapmgr::kAbiMajor, introduced_in(c)) + ")");
+      }
+      continue;
+    }
+    const bool provided = capability(driver, minor, c) != nullptr;
+    if (declared && !provided) add(std::string("declares ") + to_string(c) + " but does not provide it");
+    if (!declared && provided) add(std::string("provides ") + to_string(c) + " but does not declare it");
+  }
   return problems;
 }
 

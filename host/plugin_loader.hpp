@@ -2,16 +2,19 @@
 // Boost.DLL, RTLD_NOW | RTLD_LOCAL, and checks it before anything else is trusted:
 //   - the file is a loadable shared object and exports the entry point;
 //   - the descriptor header's ABI major equals the host's and its minor is not newer;
-//   - its build fingerprint (compiler family, libstdc++ dual-ABI flag, SDK major) equals the
-//     host's — only then are the descriptor's std::string/std::vector members read;
+//   - its build fingerprint (standard library and its ABI, SDK major) matches the host's
+//     (host/build_fingerprint.hpp, which also reads SDK 2.0's form) — only then are the
+//     descriptor's std::string/std::vector members read;
 //   - name and factory are present.
 // Every refusal message names the file and the cause (with both versions where they differ).
 //
 // Drivers are created through `create_driver`, which guards the factory (an exception or a null
 // driver is a failure, not a crash) and checks that the capabilities the driver provides are
-// exactly those its descriptor declares. The returned pointer's deleter holds a reference to
-// the library, so the code of a driver's destructor stays mapped until the driver is gone;
-// the registry keeps every library loaded for the life of the process (no unloading).
+// exactly those its descriptor declares — asking only the accessors its SDK minor has
+// (host/capability_gate.hpp), and refusing a declared capability that minor does not have.
+// The returned pointer's deleter holds a reference to the library, so the code of a driver's
+// destructor stays mapped until the driver is gone; the registry keeps every library loaded for
+// the life of the process (no unloading).
 #pragma once
 
 #include <chrono>

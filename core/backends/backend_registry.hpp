@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/backends/call_gate.hpp"
+#include "host/capability_gate.hpp"
 #include "host/config_error.hpp"
 #include "core/config/host_config.hpp"
 #include "core/logging/driver_logger.hpp"
@@ -52,12 +53,16 @@ struct Backend {
   DriverPtr driver;       // declared last: destroyed before what it borrows
 
   bool up() const { return state == BackendState::Up; }
-  // Borrowed capability pointers; null when the backend is not up or lacks the capability.
-  snapmgr::SnapshotDiscovery* snapshot_discovery() const { return up() ? driver->snapshot_discovery() : nullptr; }
-  snapmgr::SnapshotAdoption* snapshot_adoption() const { return up() ? driver->snapshot_adoption() : nullptr; }
-  snapmgr::SnapshotRelease* snapshot_release() const { return up() ? driver->snapshot_release() : nullptr; }
-  snapmgr::VolumeDiscovery* volume_discovery() const { return up() ? driver->volume_discovery() : nullptr; }
-  snapmgr::VolumeAdoption* volume_adoption() const { return up() ? driver->volume_adoption() : nullptr; }
+  // Borrowed capability pointers, one accessor per capability (snapshot_discovery() ...
+  // volume_release(), as on snapmgr::Driver); null when the backend is not up or lacks the
+  // capability. They ask through the host's gate, which never calls an accessor newer than the
+  // driver's SDK minor (host/capability_gate.hpp).
+#define SNAPMGR_BACKEND_ACCESSOR(id, interface, name, accessor, bit, minor)                              \
+  snapmgr::interface* accessor() const {                                                               \
+    return up() ? capability<snapmgr::Capability::id>(*driver, descriptor->header.abi_minor) : nullptr; \
+  }
+  SNAPMGR_CAPABILITIES(SNAPMGR_BACKEND_ACCESSOR)
+#undef SNAPMGR_BACKEND_ACCESSOR
 };
 
 class BackendRegistry {

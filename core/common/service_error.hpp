@@ -11,7 +11,7 @@
 //   NotImplemented  501 notImplemented      the backend's driver lacks the capability
 //   BackendFailure  502 computeFault        the driver reported a backend error
 //   Timeout         504 computeFault        the driver did not answer in time
-//   Unavailable     503 serviceUnavailable  the backend's bulkhead is full (max_concurrent_calls)
+//   Unavailable     503 serviceUnavailable  a backend's bulkhead is full; the PostgreSQL catalog is unreachable
 //   Internal        500 computeFault        a bug or an unexpected failure (catalog I/O)
 #pragma once
 

@@ -191,6 +191,43 @@ void check_service_registry(Checker& c, const OptionValue& doc, HostConfig& conf
   }
 }
 
+// `catalog: {url, password_file, pool_size}`. The URL is never quoted back in a message: a
+// refused one may hold a password.
+void parse_catalog(Checker& c, const OptionValue& v, HostConfig& config) {
+  using T = snapmgr::OptionType;
+  c.only_keys(v, "catalog", {"url", "password_file", "pool_size"});
+  CatalogConfig catalog;
+  catalog.line = v.line();
+  if (auto* u = c.get(v, "catalog", "url", T::String, true)) {
+    const std::string& url = u->as_string();
+    static const std::regex kScheme(R"(^postgres(ql)?://[^\s]*$)");
+    // userinfo = what precedes the last '@' of the authority (up to the first '/', '?' or '#').
+    const std::string authority = url.substr(0, url.find_first_of("/?#", url.find("://") + 3));
+    const auto at = authority.rfind('@');
+    const bool password_in_userinfo =
+        at != std::string::npos && authority.substr(0, at).find(':', authority.find("://") + 3) != std::string::npos;
+    static const std::regex kPasswordParam(R"([?&]password=)");
+    if (!std::regex_match(url, kScheme)) {
+      c.error(u->line(), "catalog.url",
+              "expected a PostgreSQL URL: postgresql://user@host:port/dbname (no spaces)");
+    } else if (password_in_userinfo || std::regex_search(url, kPasswordParam)) {
+      c.error(u->line(), "catalog.url",
+              "the URL must not contain a password: put the password in a file and name it in "
+              "catalog.password_file");
+    }
+    catalog.url = url;
+  }
+  if (auto* f = c.get(v, "catalog", "password_file", T::String)) {
+    if (f->as_string().empty()) c.error(f->line(), "catalog.password_file", "must not be empty");
+    catalog.password_file = f->as_string();
+  }
+  if (auto* n = c.get(v, "catalog", "pool_size", T::Integer)) {
+    if (n->as_int() < 1 || n->as_int() > 64) c.error(n->line(), "catalog.pool_size", "must be between 1 and 64");
+    else catalog.pool_size = static_cast<int>(n->as_int());
+  }
+  config.catalog = std::move(catalog);
+}
+
 void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   using T = snapmgr::OptionType;
   if (!doc.is_map()) {
@@ -198,8 +235,8 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     return;
   }
   c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
-                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "max_connections", "backends",
-                        "advertise_url", "report_interval_s", "service_down_time_s"});
+                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "max_connections", "catalog",
+                        "backends", "advertise_url", "report_interval_s", "service_down_time_s"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
     if (!std::regex_match(v->as_string(), kHost)) {
@@ -266,6 +303,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     else config.max_connections = static_cast<int>(v->as_int());
   }
   check_service_registry(c, doc, config);
+  if (auto* v = c.get(doc, "", "catalog", T::Map)) parse_catalog(c, *v, config);
   if (auto* v = c.get(doc, "", "backends", T::List, true)) {
     std::map<std::string, int> seen;
     for (std::size_t i = 0; i < v->as_list().size(); ++i) parse_backend(c, v->as_list()[i], i, config, seen);

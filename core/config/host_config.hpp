@@ -6,8 +6,8 @@
 // and key. Whether each backend's driver exists and accepts its options is checked later,
 // against the loaded plugins (driver_options.hpp), because only the driver knows its keys.
 //
-// Relative paths (state_dir, policy_file, tokens_file, plugin_path) are kept as written and
-// resolve against snapmgrd's working directory.
+// Relative paths (state_dir, policy_file, tokens_file, plugin_path, catalog.password_file) are
+// kept as written and resolve against snapmgrd's working directory.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,16 @@ namespace snapmgr::core {
 struct AuthConfig {
   std::string strategy = "noauth";  // noauth | tokens
   std::string tokens_file;          // required with `tokens`
+};
+
+// `catalog:` — a PostgreSQL catalog shared by several hosts. Absent: the SQLite catalog in
+// `state_dir`. The URL never carries a password (refused at load time): the password is read
+// from `password_file` when the catalog is opened, so it is in neither the config nor any message.
+struct CatalogConfig {
+  std::string url;             // postgresql://user@host:port/dbname[?param=value...]
+  std::string password_file;   // empty: no password (trust, peer, ~/.pgpass)
+  int pool_size = 4;           // connections to PostgreSQL, 1..64
+  int line = 0;                // where its entries start
 };
 
 struct BackendConfig {
@@ -56,6 +66,7 @@ struct HostConfig {
   std::string advertise_url;   // empty: derived from the bound address (advertise_url.hpp)
   int report_interval_s = 10;  // service heartbeat period (Cinder's report_interval)
   int service_down_time_s = 60;  // a heartbeat older than this: the service is down; > report_interval_s
+  std::optional<CatalogConfig> catalog;  // nullopt: SQLite in state_dir
   std::vector<BackendConfig> backends;
 };
 

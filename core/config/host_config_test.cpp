@@ -75,6 +75,59 @@ TEST(HostConfig, BulkheadAndConnectionLimits) {
             "etc/test.yaml:1: max_connections: must be between 0 and 1000000");
 }
 
+TEST(HostConfig, WithoutACatalogKeyTheCatalogIsSqliteInTheStateDir) {
+  auto load = parse("backends: []\n");
+  ASSERT_TRUE(load.config) << to_string(load.errors);
+  EXPECT_FALSE(load.config->catalog.has_value());
+}
+
+TEST(HostConfig, APostgresqlCatalog) {
+  auto load = parse("catalog:\n  url: postgresql://snapmgr@db1:5433/snapmgr\n  password_file: etc/pg.pass\n"
+                    "  pool_size: 8\nbackends: []\n");
+  ASSERT_TRUE(load.config) << to_string(load.errors);
+  ASSERT_TRUE(load.config->catalog.has_value());
+  EXPECT_EQ(load.config->catalog->url, "postgresql://snapmgr@db1:5433/snapmgr");
+  EXPECT_EQ(load.config->catalog->password_file, "etc/pg.pass");  // kept as written, like the other files
+  EXPECT_EQ(load.config->catalog->pool_size, 8);
+  EXPECT_EQ(load.config->catalog->line, 2);  // where its entries start
+  auto defaults = parse("catalog: {url: 'postgres://h/db'}\nbackends: []\n");
+  ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
+  EXPECT_EQ(defaults.config->catalog->pool_size, 4);
+  EXPECT_TRUE(defaults.config->catalog->password_file.empty());
+}
+
+TEST(HostConfig, CatalogKeysAreChecked) {
+  EXPECT_EQ(only_error(parse("catalog: {url: 'postgresql://h/db', pool: 3}\nbackends: []\n")).rfind(
+                "etc/test.yaml:1: catalog.pool: unknown key (accepted: url, password_file, pool_size)", 0),
+            0u);
+  EXPECT_EQ(only_error(parse("catalog: {password_file: x}\nbackends: []\n")),
+            "etc/test.yaml:1: catalog.url: missing required key");
+  EXPECT_EQ(only_error(parse("backends: []\ncatalog:\n  url: 'postgresql://h/db'\n  pool_size: 65\n")),
+            "etc/test.yaml:4: catalog.pool_size: must be between 1 and 64");
+  EXPECT_EQ(only_error(parse("catalog: {url: 'postgresql://h/db', pool_size: 0}\nbackends: []\n")),
+            "etc/test.yaml:1: catalog.pool_size: must be between 1 and 64");
+  EXPECT_EQ(only_error(parse("catalog: {url: 'postgresql://h/db', pool_size: many}\nbackends: []\n")),
+            "etc/test.yaml:1: catalog.pool_size: expected an integer, found a string");
+  EXPECT_EQ(only_error(parse("catalog: postgresql://h/db\nbackends: []\n")),
+            "etc/test.yaml:1: catalog: expected a map, found a string");
+  EXPECT_EQ(only_error(parse("catalog: {url: 'mysql://h/db'}\nbackends: []\n")),
+            "etc/test.yaml:1: catalog.url: expected a PostgreSQL URL: postgresql://user@host:port/dbname (no spaces)");
+}
+
+TEST(HostConfig, APasswordInTheCatalogUrlIsRefusedWithoutQuotingIt) {
+  for (const char* url : {"postgresql://snapmgr:hunter2@db1/snapmgr", "postgres://snapmgr:hunter2@db1:5432/x?sslmode=require",
+                          "postgresql://snapmgr@db1/snapmgr?sslmode=require&password=hunter2"}) {
+    auto load = parse(std::string("catalog:\n  url: '") + url + "'\nbackends: []\n");
+    const std::string error = only_error(load);
+    EXPECT_EQ(error, "etc/test.yaml:2: catalog.url: the URL must not contain a password: put the password in a "
+                     "file and name it in catalog.password_file") << url;
+    EXPECT_EQ(error.find("hunter2"), std::string::npos);
+  }
+  // A ':' elsewhere (the port, an IPv6 host, the path) is no password.
+  EXPECT_TRUE(parse("catalog: {url: 'postgresql://snapmgr@[::1]:5433/db'}\nbackends: []\n").config);
+  EXPECT_TRUE(parse("catalog: {url: 'postgresql://db1:5433/a:b'}\nbackends: []\n").config);
+}
+
 TEST(HostConfig, PoolMustBeAValidPoolName) {
   auto load = parse("backends:\n  - name: a\n    driver: fake\n    pool: 'x#y'\n");
   EXPECT_EQ(only_error(load).rfind("etc/test.yaml:4: backends[0].pool: 'x#y' is not a valid pool name", 0), 0u)

@@ -1,5 +1,6 @@
 #include "core/daemon/commands.hpp"
 
+#include "core/catalog/catalog_factory.hpp"
 #include "core/daemon/startup.hpp"
 #include "host/plugin_loader.hpp"
 
@@ -24,6 +25,15 @@ int check_config(const std::string& config_path, std::ostream& out, std::ostream
         err << b->key << " is down: " << b->down_reason << "\n";
         ok = false;
       }
+    }
+  }
+  if (setup.errors.empty()) {
+    auto catalog = probe_catalog(setup.config);
+    if (catalog) {
+      out << "catalog: " << *catalog << "\n";
+    } else {
+      err << "catalog: " << catalog.error().message << "\n";
+      ok = false;
     }
   }
   if (ok) out << config_path << ": OK\n";

@@ -8,7 +8,9 @@
 namespace snapmgr::core {
 
 // Loads config and plugins; prints each backend with driver, version, capabilities and state.
-// 0 when the config is valid and every enabled backend is up, 1 otherwise (with the errors).
+// Also probes the catalog (a PostgreSQL one: connects once, reads its schema version; creates
+// nothing). 0 when the config is valid, every enabled backend is up and the catalog usable, 1
+// otherwise (with the errors).
 int check_config(const std::string& config_path, std::ostream& out, std::ostream& err);
 
 // Prints the support matrix (driver, version, vendor, capabilities) of the plugins found in

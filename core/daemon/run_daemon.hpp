@@ -2,7 +2,9 @@
 //
 // Start-up: configuration and plugins (startup.hpp), the auth strategy and policy file (a bad
 // tokens or policy file stops the start with a message naming file and line), the catalog and
-// manage service (core/adoption/manage_service_factory.hpp), then the REST API server (core/api/http_server.hpp). The bound
+// manage service (core/adoption/manage_service_factory.hpp; a PostgreSQL catalog that stays
+// unreachable for 10 s, or refuses the login, stops the start: core/catalog/catalog_factory.hpp),
+// then the REST API server (core/api/http_server.hpp). The bound
 // port — useful with `listen: 127.0.0.1:0` — is logged and written to `<state_dir>/snapmgrd.port`.
 // Shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then destroy the
 // service (which drains the adoption workers and closes the catalog) and remove the port file.

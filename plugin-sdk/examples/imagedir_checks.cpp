@@ -15,7 +15,7 @@ class ImageDir : public DestructiveCheck {};
 TEST_F(ImageDir, AdoptedSnapshotsStayNextToTheirVolume) {
   auto listing = [&] {
     BoundaryScope scope("SnapshotDiscovery::list_snapshots");
-    return driver().snapshot_discovery()->list_snapshots(kit().call());
+    return snapmgr::list_snapshots(*driver().snapshot_discovery(), kit().call());
   }();
   ASSERT_TRUE(listing) << in_check() << listing.error().message();
   for (const auto& snapshot : *listing) {

@@ -36,7 +36,12 @@ std::optional<std::pair<std::string, std::string>> split(const std::string& file
 
 StringMap named(const std::string& name) { return StringMap{{"source-name", name}}; }
 
-class ImageDirDriver final : public Driver, public SnapshotDiscovery, public SnapshotAdoption, public VolumeDiscovery {
+// Its capabilities are the interfaces it inherits: DriverOf answers each accessor from them, and
+// the descriptor's bits come from the same list (capabilities_of below).
+class ImageDirDriver final : public DriverOf<ImageDirDriver>,
+                             public SnapshotDiscovery,
+                             public SnapshotAdoption,
+                             public VolumeDiscovery {
  public:
   ImageDirDriver(fs::path root, Logger& logger) : root_(std::move(root)), logger_(logger) {}
 
@@ -50,10 +55,6 @@ class ImageDirDriver final : public Driver, public SnapshotDiscovery, public Sna
     }
     return std::unique_ptr<Driver>(std::make_unique<ImageDirDriver>(root, context.logger));
   }
-
-  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
-  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
-  VolumeDiscovery* volume_discovery() noexcept override { return this; }
 
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override {
     return scan(call, [&](const std::string& file, std::uint64_t size) {
@@ -144,7 +145,7 @@ const DriverDescriptor* descriptor() {
       "imagedir",
       "Example Storage Inc.",
       "1.0.0",
-      Capability::SnapshotDiscovery | Capability::SnapshotAdoption | Capability::VolumeDiscovery,
+      capabilities_of<ImageDirDriver>(),
       {{"root", OptionType::String, true, {}, "the directory holding the image files"}},
       &ImageDirDriver::create,
   };

@@ -271,4 +271,20 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
   });
 }
 
+Status FakeDriver::release_volume(const Call& call, const StringMap& provider_reference,
+                                  const std::string& volume_id) noexcept {
+  return guarded("fake: release_volume", [&]() -> Status {
+    InFlight guard(*this);
+    if (auto st = apply_fault("release_volume", call); !st) return st.error();
+    std::lock_guard lock(mutex_);
+    const std::string* name = provider_reference.find("source-name");
+    if (!name || !inventory_.find_volume(*name)) {
+      logger_.warn("fake: released volume " + volume_id + " has no backend object " + describe(provider_reference));
+    } else {
+      logger_.info("fake: released volume " + volume_id + " (" + *name + " is left as it is)");
+    }
+    return Status::success();
+  });
+}
+
 }  // namespace snapmgr::fake

@@ -15,26 +15,21 @@
 
 #include "fake_inventory.hpp"
 #include "fake_options.hpp"
-#include "snapmgr/driver.hpp"
+#include "snapmgr/driver_of.hpp"
 
 namespace snapmgr::fake {
 
-class FakeDriver final : public Driver,
+class FakeDriver final : public DriverOf<FakeDriver>,
                          public SnapshotDiscovery,
                          public SnapshotAdoption,
                          public SnapshotRelease,
                          public VolumeDiscovery,
-                         public VolumeAdoption {
+                         public VolumeAdoption,
+                         public VolumeRelease {
  public:
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   FakeDriver(FakeConfig config, Logger& logger);
   ~FakeDriver() override;
-
-  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
-  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
-  SnapshotRelease* snapshot_release() noexcept override { return this; }
-  VolumeDiscovery* volume_discovery() noexcept override { return this; }
-  VolumeAdoption* volume_adoption() noexcept override { return this; }
 
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
@@ -48,6 +43,8 @@ class FakeDriver final : public Driver,
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
   Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                  const std::string& volume_id) noexcept override;
+  Status release_volume(const Call& call, const StringMap& provider_reference,
+                        const std::string& volume_id) noexcept override;
 
  private:
   class InFlight;

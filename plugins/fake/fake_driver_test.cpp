@@ -39,12 +39,29 @@ TEST(FakeDriver, DescriptorDeclaresEveryCapability) {
   EXPECT_NE((*d)->snapshot_release(), nullptr);
   EXPECT_NE((*d)->volume_discovery(), nullptr);
   EXPECT_NE((*d)->volume_adoption(), nullptr);
+  EXPECT_NE((*d)->volume_release(), nullptr);
+  EXPECT_EQ(d->plugin.descriptor->capabilities, snapmgr::capabilities_of_minor(snapmgr::kAbiMinor));
+}
+
+TEST(FakeDriver, ReleasingAVolumeLeavesItListed) {
+  auto d = load(kInventory);
+  ASSERT_TRUE(d);
+  auto vol = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-a"), "1111");
+  ASSERT_TRUE(vol.ok()) << vol.error().message();
+  ASSERT_TRUE((*d)->volume_release()->release_volume(test_call(), *vol, "1111").ok());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
+  ASSERT_TRUE(vols.ok());
+  bool listed = false;
+  for (const auto& v : *vols) listed = listed || v.reference == *vol;
+  EXPECT_TRUE(listed) << "the released volume is no longer listed as " << *vol->find("source-name");
+  // Releasing something the backend does not have is not an error (the host may repeat it).
+  EXPECT_TRUE((*d)->volume_release()->release_volume(test_call(), source_name("gone"), "2222").ok());
 }
 
 TEST(FakeDriver, ListsTheConfiguredInventory) {
   auto d = load(kInventory);
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok());
   ASSERT_EQ(snaps->size(), 3u);
   const auto& s0 = (*snaps)[0];
@@ -56,7 +73,7 @@ TEST(FakeDriver, ListsTheConfiguredInventory) {
   EXPECT_EQ(*s0.extra_info.find("pool"), "gold");
   EXPECT_TRUE((*snaps)[1].in_use);
   EXPECT_EQ((*snaps)[2].reason.value_or(""), "has clones");
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok());
   ASSERT_EQ(vols->size(), 2u);
   EXPECT_EQ((*vols)[0].size_bytes, 2147483648u);
@@ -80,9 +97,9 @@ TEST(FakeDriver, GenerationIsDeterministicPerSeed) {
   auto b = load("{generate: {snapshots: 500, volumes: 20, seed: 7}}");
   auto c = load("{generate: {snapshots: 500, volumes: 20, seed: 8}}");
   ASSERT_TRUE(a && b && c);
-  auto la = (*a)->snapshot_discovery()->list_snapshots(test_call());
-  auto lb = (*b)->snapshot_discovery()->list_snapshots(test_call());
-  auto lc = (*c)->snapshot_discovery()->list_snapshots(test_call());
+  auto la = list_snapshots(*(*a)->snapshot_discovery(), test_call());
+  auto lb = list_snapshots(*(*b)->snapshot_discovery(), test_call());
+  auto lc = list_snapshots(*(*c)->snapshot_discovery(), test_call());
   ASSERT_EQ(la->size(), 500u);
   int in_use = 0, with_reason = 0;
   for (std::size_t i = 0; i < la->size(); ++i) {
@@ -96,7 +113,7 @@ TEST(FakeDriver, GenerationIsDeterministicPerSeed) {
   EXPECT_GT(in_use, 0);
   EXPECT_GT(with_reason, 0);
   // Every generated snapshot's origin is a generated volume, so the inventory is adoptable.
-  auto vols = (*a)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*a)->volume_discovery(), test_call());
   ASSERT_EQ(vols->size(), 20u);
   for (const auto& s : *la) {
     bool found = false;
@@ -122,7 +139,7 @@ TEST(FakeDriver, AdoptionRenamesAndVolumeRenameMovesOrigins) {
   auto snap = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("lvol0"), *vol, "2222");
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(*snap, source_name("_snapshot-2222"));
-  auto list = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto list = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   EXPECT_EQ((*list)[0].reference, source_name("_snapshot-2222"));
   EXPECT_EQ((*list)[0].source_reference, source_name("volume-1111"));
   // Adopting the old name again: it is gone.
@@ -140,7 +157,7 @@ TEST(FakeDriver, VolumeRenamedToAMissingOriginJoinsItsSnapshots) {
   ASSERT_TRUE(d);
   auto vol = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("volume-a"), "9999");
   ASSERT_TRUE(vol.ok()) << vol.error().message();
-  auto list = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto list = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].source_reference, source_name("volume-9999"));
   EXPECT_EQ((*list)[1].source_reference, source_name("volume-9999"));
@@ -148,7 +165,7 @@ TEST(FakeDriver, VolumeRenamedToAMissingOriginJoinsItsSnapshots) {
     auto info = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name(snap), *vol);
     EXPECT_TRUE(info.ok()) << snap << ": " << info.error().message();
   }
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_EQ(vols->size(), 1u);
   EXPECT_EQ((*vols)[0].reference, source_name("volume-9999"));
 }
@@ -187,30 +204,33 @@ TEST(FakeDriver, ErrorFaultFailsOnlyItsOperation) {
   auto d = load("{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
                 " faults: {adopt_snapshot: {error: backend exploded}}}");
   ASSERT_TRUE(d);
-  EXPECT_TRUE((*d)->snapshot_discovery()->list_snapshots(test_call()).ok());
+  EXPECT_TRUE(list_snapshots(*(*d)->snapshot_discovery(), test_call()).ok());
   EXPECT_TRUE((*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("s"), source_name("v")).ok());
   auto r = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("s"), source_name("v"), "x");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::BackendError);
   EXPECT_EQ(r.error().message(), "backend exploded");
   // Nothing was renamed.
-  EXPECT_EQ((*(*d)->snapshot_discovery()->list_snapshots(test_call()))[0].reference, source_name("s"));
+  EXPECT_EQ((*list_snapshots(*(*d)->snapshot_discovery(), test_call()))[0].reference, source_name("s"));
 }
 
 TEST(FakeDriver, EveryOperationHasItsFault) {
   for (const std::string op : {"list_snapshots", "snapshot_size", "adopt_snapshot", "release_snapshot",
-                               "list_volumes", "adopt_volume"}) {
+                               "list_volumes", "adopt_volume", "release_volume"}) {
     auto d = load("{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
                   " faults: {" + op + ": {error: boom-" + op + "}}}");
     ASSERT_TRUE(d);
     auto* drv = d->driver.get();
     std::string message;
-    if (op == "list_snapshots") message = drv->snapshot_discovery()->list_snapshots(test_call()).error().message();
+    if (op == "list_snapshots") message = list_snapshots(*drv->snapshot_discovery(), test_call()).error().message();
     if (op == "snapshot_size") message = drv->snapshot_adoption()->inspect_snapshot(test_call(), source_name("s"), source_name("v")).error().message();
     if (op == "adopt_snapshot") message = drv->snapshot_adoption()->adopt_snapshot(test_call(), source_name("s"), source_name("v"), "i").error().message();
     if (op == "release_snapshot") message = drv->snapshot_release()->release_snapshot(test_call(), source_name("s"), "i").error().message();
-    if (op == "list_volumes") message = drv->volume_discovery()->list_volumes(test_call()).error().message();
+    if (op == "list_volumes") message = list_volumes(*drv->volume_discovery(), test_call()).error().message();
     if (op == "adopt_volume") message = drv->volume_adoption()->adopt_volume(test_call(), source_name("v"), "i").error().message();
+    if (op == "release_volume") {
+      message = drv->volume_release()->release_volume(test_call(), source_name("v"), "i").error().message();
+    }
     EXPECT_EQ(message, "boom-" + op);
   }
 }
@@ -219,9 +239,9 @@ TEST(FakeDriver, DelayFaultWaitsAndRespectsTheDeadline) {
   auto d = load("{faults: {list_snapshots: {delay_ms: 300}}}");
   ASSERT_TRUE(d);
   auto start = std::chrono::steady_clock::now();
-  EXPECT_TRUE((*d)->snapshot_discovery()->list_snapshots(test_call()).ok());
+  EXPECT_TRUE(list_snapshots(*(*d)->snapshot_discovery(), test_call()).ok());
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
-  auto r = (*d)->snapshot_discovery()->list_snapshots(test_call(50ms));
+  auto r = list_snapshots(*(*d)->snapshot_discovery(), test_call(50ms));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::Timeout);
 }
@@ -232,7 +252,7 @@ TEST(FakeDriver, HangFaultBlocksUntilTheDriverIsDestroyed) {
   std::atomic<bool> returned{false};
   snapmgr::ErrorCode code = ErrorCode::NotSupported;
   std::thread caller([&] {
-    auto r = (*d)->volume_discovery()->list_volumes(test_call(100ms));
+    auto r = list_volumes(*(*d)->volume_discovery(), test_call(100ms));
     code = r.ok() ? ErrorCode::NotSupported : r.error().code();
     returned = true;
   });
@@ -268,7 +288,7 @@ TEST(FakeDriver, StateFilePersistsRenamesAcrossRestarts) {
   EXPECT_FALSE(std::filesystem::exists(file + ".tmp"));
   auto d = load(options);  // the options' list says "s", the state file wins
   ASSERT_TRUE(d);
-  auto list = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto list = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].reference, source_name("_snapshot-abc"));
   std::filesystem::remove_all(dir);

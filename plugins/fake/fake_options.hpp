@@ -21,7 +21,7 @@ namespace snapmgr::fake {
 
 inline constexpr const char* kFaultOperations[] = {"init",           "list_snapshots",   "snapshot_size",
                                                    "adopt_snapshot", "release_snapshot", "list_volumes",
-                                                   "volume_size",    "adopt_volume"};
+                                                   "volume_size",    "adopt_volume",     "release_volume"};
 
 struct Fault {
   std::optional<std::string> error;  // the operation fails with BackendError(error)

@@ -9,12 +9,13 @@
 //   record()  the LUN is not recorded yet -> recorded; recorded as the same kind and id -> success
 //             (a retried adoption, e.g. after a crash); recorded as anything else ->
 //             AlreadyManaged naming the kind, id and ledger file.
-//   forget()  removes the record of catalog object `id` (release_snapshot); false when none.
+//   forget()  removes the record of catalog object `id` (release_snapshot, release_volume); false
+//             when none.
 //
 // A record matches a LUN by designator when both have one (a LUN keeps it when it moves to
-// another address), otherwise by "<target iqn>/<lun>" (case-insensitive IQN). Volumes have no
-// release in the SDK; an operator who stops managing a volume outside snapmgr removes its entry
-// from the file by hand (the AlreadyManaged message names the file).
+// another address), otherwise by "<target iqn>/<lun>" (case-insensitive IQN). An operator who
+// stops managing a LUN outside snapmgr removes its entry from the file by hand (the
+// AlreadyManaged message names the file).
 //
 // File format: {"format": 1, "adoptions": [{"kind", "id", "source-name", "source-id",
 // "adopted_at"}]}; rewritten whole, atomically (temporary file, fsync, rename, fsync of the

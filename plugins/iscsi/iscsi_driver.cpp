@@ -240,4 +240,19 @@ Result<StringMap> IscsiDriver::adopt_volume(const Call& call, const StringMap& r
   });
 }
 
+Status IscsiDriver::release_volume(const Call&, const StringMap& provider_reference,
+                                   const std::string& volume_id) noexcept {
+  return guarded("iscsi: releasing volume", [&]() -> Status {
+    auto forgotten = ledger_.forget("volume", volume_id);
+    if (!forgotten) return forgotten.error();
+    if (*forgotten) {
+      logger_.info("iscsi: volume " + volume_id + " (" + describe(provider_reference) + ") released");
+    } else {
+      logger_.warn("iscsi: released volume " + volume_id + " (" + describe(provider_reference) +
+                   ") had no adoption record in " + ledger_.path());
+    }
+    return Status::success();
+  });
+}
+
 }  // namespace snapmgr::iscsi

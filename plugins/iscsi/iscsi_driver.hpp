@@ -1,5 +1,6 @@
 // The iscsi driver: SCSI LUNs behind iSCSI portals, read through libiscsi. Capabilities: snapshot
-// discovery, snapshot adoption, snapshot release, volume discovery, volume adoption.
+// discovery, snapshot adoption, snapshot release, volume discovery, volume adoption, volume
+// release.
 //
 // Objects. Targets are sorted by name (target_naming.hpp): every disk LUN of a snapshot target is
 // a snapshot, every disk LUN of a volume target is a volume. A LUN is referenced as
@@ -24,7 +25,8 @@
 // carries, records the association in the adoption ledger (adoption_ledger.hpp: a second
 // adoption of the LUN under another id is AlreadyManaged), then returns the canonical reference
 // {"source-name", "source-id"} — exactly what listings report for the LUN, so the host recognises
-// it as managed. release_snapshot only removes the ledger record; it never touches the target.
+// it as managed. release_snapshot and release_volume only remove the ledger record; they never
+// touch the target.
 //
 // Failures. Listing fails only when no portal answers SendTargets (BackendError, or Timeout when
 // every portal timed out); other failures are contained:
@@ -49,26 +51,22 @@
 #include "adoption_ledger.hpp"
 #include "iscsi_config.hpp"
 #include "lun_resolver.hpp"
-#include "snapmgr/driver.hpp"
+#include "snapmgr/driver_of.hpp"
 #include "target_scanner.hpp"
 
 namespace snapmgr::iscsi {
 
-class IscsiDriver final : public Driver,
+class IscsiDriver final : public DriverOf<IscsiDriver>,
                           public SnapshotDiscovery,
                           public SnapshotAdoption,
                           public SnapshotRelease,
                           public VolumeDiscovery,
-                          public VolumeAdoption {
+                          public VolumeAdoption,
+                          public VolumeRelease {
  public:
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   IscsiDriver(IscsiConfig config, Logger& logger, const std::string& state_dir);
 
-  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
-  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
-  SnapshotRelease* snapshot_release() noexcept override { return this; }
-  VolumeDiscovery* volume_discovery() noexcept override { return this; }
-  VolumeAdoption* volume_adoption() noexcept override { return this; }
 
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
@@ -81,6 +79,8 @@ class IscsiDriver final : public Driver,
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
   Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                  const std::string& volume_id) noexcept override;
+  Status release_volume(const Call& call, const StringMap& provider_reference,
+                        const std::string& volume_id) noexcept override;
 
  private:
   // The scans of every target of `kind`, with failures logged; Timeout when the deadline passed.

@@ -10,8 +10,7 @@ const DriverDescriptor* descriptor() {
       "iscsi",
       "snapmgr",
       "1.0.0",
-      Capability::SnapshotDiscovery | Capability::SnapshotAdoption | Capability::SnapshotRelease |
-          Capability::VolumeDiscovery | Capability::VolumeAdoption,
+      capabilities_of<IscsiDriver>(),
       {
           {"portals", OptionType::List, true, {}, "iSCSI portals [host:port, ...] to run SendTargets discovery on"},
           {"initiator_name", OptionType::String, false, kDefaultInitiatorName, "the initiator's iSCSI name"},

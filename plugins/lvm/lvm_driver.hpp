@@ -29,11 +29,11 @@
 #include "inspection_memo.hpp"
 #include "lvm_commands.hpp"
 #include "lvm_options.hpp"
-#include "snapmgr/driver.hpp"
+#include "snapmgr/driver_of.hpp"
 
 namespace snapmgr::lvm {
 
-class LvmDriver final : public Driver,
+class LvmDriver final : public DriverOf<LvmDriver>,
                         public SnapshotDiscovery,
                         public SnapshotAdoption,
                         public VolumeDiscovery,
@@ -42,10 +42,6 @@ class LvmDriver final : public Driver,
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   LvmDriver(LvmConfig config, const DriverContext& context);
 
-  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
-  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
-  VolumeDiscovery* volume_discovery() noexcept override { return this; }
-  VolumeAdoption* volume_adoption() noexcept override { return this; }
 
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,

@@ -14,7 +14,7 @@ using LvmDriverErrors = LvmDriverTest;
 TEST_F(LvmDriverErrors, MissingBinaryIsABackendErrorNamingCommandAndVolumeGroup) {
   auto r = load_test_driver(kPlugin, "{volume_group: vg0, lvm_binary: /nonexistent/lvm}");
   ASSERT_TRUE(r.driver) << r.error;
-  expect_error((*r.driver)->snapshot_discovery()->list_snapshots(test_call()), ErrorCode::BackendError,
+  expect_error(list_snapshots(*(*r.driver)->snapshot_discovery(), test_call()), ErrorCode::BackendError,
                {"`/nonexistent/lvm lvs vg0` on volume group 'vg0' could not run", "/nonexistent/lvm"});
   auto path = load_test_driver(kPlugin, "{volume_group: vg0, lvm_binary: snapmgr-no-such-lvm}");
   ASSERT_TRUE(path.driver) << path.error;
@@ -26,7 +26,7 @@ TEST_F(LvmDriverErrors, MissingVolumeGroupIsABackendErrorNotAnInvalidReference) 
   fake_lvm("echo '  Volume group \"vg0\" not found' >&2\necho '  Cannot process volume group vg0' >&2\nexit 5\n");
   auto d = load();
   ASSERT_TRUE(d);
-  expect_error((*d)->volume_discovery()->list_volumes(test_call()), ErrorCode::BackendError,
+  expect_error(list_volumes(*(*d)->volume_discovery(), test_call()), ErrorCode::BackendError,
                {"`" + (dir_ / "lvm").string() + " lvs vg0` on volume group 'vg0' failed with exit code 5",
                 "Volume group \"vg0\" not found; Cannot process volume group vg0"});
   expect_error((*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")),
@@ -37,7 +37,7 @@ TEST_F(LvmDriverErrors, NonZeroExitCarriesStderr) {
   fake_lvm("echo 'partial output'\necho '  Something broke' >&2\necho '  badly  ' >&2\nexit 3\n");
   auto d = load();
   ASSERT_TRUE(d);
-  expect_error((*d)->snapshot_discovery()->list_snapshots(test_call()), ErrorCode::BackendError,
+  expect_error(list_snapshots(*(*d)->snapshot_discovery(), test_call()), ErrorCode::BackendError,
                {"failed with exit code 3: Something broke; badly"});
 }
 
@@ -45,10 +45,11 @@ TEST_F(LvmDriverErrors, UnparsableReportIsABackendError) {
   fake_lvm("echo 'this is not json'\n");
   auto d = load();
   ASSERT_TRUE(d);
-  expect_error((*d)->snapshot_discovery()->list_snapshots(test_call()), ErrorCode::BackendError,
+  expect_error(list_snapshots(*(*d)->snapshot_discovery(), test_call()), ErrorCode::BackendError,
                {"lvs vg0` on volume group 'vg0': lvs printed unparsable JSON", "this is not json"});
   fake_lvm("echo '{\"report\": [{\"lv\": [{\"lv_name\": \"a\", \"lv_size\": \"1.5\"}]}]}'\n");
-  expect_error((*d)->volume_discovery()->list_volumes(test_call()), ErrorCode::BackendError, {"has no \"lv_attr\" field"});
+  expect_error(list_volumes(*(*d)->volume_discovery(), test_call()), ErrorCode::BackendError,
+               {"has no \"lv_attr\" field"});
   fake_lvm("echo '{\"report\": [{\"lv\": []}]}'\n");
   expect_error((*d)->volume_adoption()->inspect_volume(test_call(), source_name("vol-a")), ErrorCode::BackendError,
                {"succeeded but reported no LV named 'vol-a'"});
@@ -70,7 +71,7 @@ TEST_F(LvmDriverErrors, AHangingLvmIsKilledAtTheCommandTimeout) {
   auto d = load("command_timeout_s: 1");
   ASSERT_TRUE(d);
   const auto start = std::chrono::steady_clock::now();
-  expect_error((*d)->snapshot_discovery()->list_snapshots(test_call(60s)), ErrorCode::Timeout,
+  expect_error(list_snapshots(*(*d)->snapshot_discovery(), test_call(60s)), ErrorCode::Timeout,
                {"lvs vg0` on volume group 'vg0' did not finish within 1000 ms and was killed"});
   EXPECT_LT(std::chrono::steady_clock::now() - start, 60s);  // not the script's 300 s
 }
@@ -91,7 +92,7 @@ TEST_F(LvmDriverErrors, AnExpiredCallStartsNothing) {
   auto d = load();
   ASSERT_TRUE(d);
   Call expired = test_call(0ms);
-  expect_error((*d)->snapshot_discovery()->list_snapshots(expired), ErrorCode::Timeout,
+  expect_error(list_snapshots(*(*d)->snapshot_discovery(), expired), ErrorCode::Timeout,
                {"was not started: the call's deadline has passed"});
   EXPECT_TRUE(calls().empty());
 }

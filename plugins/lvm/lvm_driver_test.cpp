@@ -66,9 +66,9 @@ TEST_F(LvmDriverTest, ListingRunsOneLvsWithTheDocumentedArgvAndEnvironment) {
   fake_lvm(kRecordedLvm);
   auto d = load();
   ASSERT_TRUE(d);
-  ASSERT_TRUE((*d)->snapshot_discovery()->list_snapshots(test_call()).ok());
+  ASSERT_TRUE(list_snapshots(*(*d)->snapshot_discovery(), test_call()).ok());
   EXPECT_EQ(calls(), (std::vector<std::string>{kLvsPrefix + "vg0"}));
-  ASSERT_TRUE((*d)->volume_discovery()->list_volumes(test_call()).ok());
+  ASSERT_TRUE(list_volumes(*(*d)->volume_discovery(), test_call()).ok());
   EXPECT_EQ(calls().size(), 2u);
   EXPECT_EQ(read_file(dir_ / "env.log"), (dir_ / "etc-lvm").string() + "|C|1\n" + (dir_ / "etc-lvm").string() + "|C|1\n");
 }
@@ -78,7 +78,7 @@ TEST_F(LvmDriverTest, WithoutLvmSystemDirTheVariableIsNotSet) {
   auto r = load_test_driver(kPlugin, "{volume_group: vg0, lvm_binary: " + (dir_ / "lvm").string() + "}");
   ASSERT_TRUE(r.driver) << r.error;
   ::unsetenv("LVM_SYSTEM_DIR");
-  ASSERT_TRUE((*r.driver)->snapshot_discovery()->list_snapshots(test_call()).ok());
+  ASSERT_TRUE(list_snapshots(*(*r.driver)->snapshot_discovery(), test_call()).ok());
   EXPECT_EQ(read_file(dir_ / "env.log"), "unset|C|1\n");
 }
 
@@ -86,7 +86,7 @@ TEST_F(LvmDriverTest, InUseComesFromTheOpenAttribute) {
   fake_lvm(kRecordedLvm);
   auto d = load();
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   std::map<std::string, const ManageableSnapshot*> by_name;
   for (const auto& s : *snaps) by_name[*s.reference.find("source-name")] = &s;
@@ -100,7 +100,7 @@ TEST_F(LvmDriverTest, InUseComesFromTheOpenAttribute) {
   EXPECT_EQ(by_name.at("snap-a1")->source_reference, source_name("vol-a"));
   EXPECT_EQ(*by_name.at("thin-snap")->extra_info.find("type"), "thin");
 
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok());
   std::map<std::string, bool> in_use;
   for (const auto& v : *vols) in_use[*v.reference.find("source-name")] = v.in_use;
@@ -256,7 +256,7 @@ TEST_F(LvmDriverTest, ConcurrentCallsAreIndependent) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       for (int j = 0; j < 5; ++j) {
-        auto s = (*d)->snapshot_discovery()->list_snapshots(test_call());
+        auto s = list_snapshots(*(*d)->snapshot_discovery(), test_call());
         auto v = (*d)->volume_adoption()->inspect_volume(test_call(), source_name("vol-a"));
         if (s.ok() && s->size() == 5 && v.ok() && v->size_bytes == 67108864u) ++ok;
       }

@@ -11,8 +11,7 @@ const DriverDescriptor* descriptor() {
       "lvm",
       "snapmgr",
       "1.0.0",
-      Capability::SnapshotDiscovery | Capability::SnapshotAdoption | Capability::VolumeDiscovery |
-          Capability::VolumeAdoption,
+      capabilities_of<LvmDriver>(),
       lvm_option_specs(),
       &LvmDriver::create,
   };

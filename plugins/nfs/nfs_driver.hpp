@@ -1,6 +1,6 @@
 // The nfs driver: Cinder's qcow2 snapshot layout on NFS shares (or local directories).
 //
-// Capabilities: snapshot discovery, adoption and release; volume discovery and adoption.
+// Capabilities: snapshot discovery, adoption and release; volume discovery, adoption and release.
 // Discovery scans each configured share (share_listing.hpp); adoption records the catalog id in
 // the volume's Cinder info file and never renames (adoption_records.hpp); references are file
 // names, with the share added when several are configured (file_reference.hpp).
@@ -22,25 +22,21 @@
 #include "nfs_options.hpp"
 #include "share_access.hpp"
 #include "share_listing.hpp"
-#include "snapmgr/driver.hpp"
+#include "snapmgr/driver_of.hpp"
 
 namespace snapmgr::nfs {
 
-class NfsDriver final : public Driver,
+class NfsDriver final : public DriverOf<NfsDriver>,
                         public SnapshotDiscovery,
                         public SnapshotAdoption,
                         public SnapshotRelease,
                         public VolumeDiscovery,
-                        public VolumeAdoption {
+                        public VolumeAdoption,
+                        public VolumeRelease {
  public:
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   NfsDriver(std::vector<std::unique_ptr<ShareAccess>> shares, NamingScheme naming, Logger& logger);
 
-  SnapshotDiscovery* snapshot_discovery() noexcept override { return this; }
-  SnapshotAdoption* snapshot_adoption() noexcept override { return this; }
-  SnapshotRelease* snapshot_release() noexcept override { return this; }
-  VolumeDiscovery* volume_discovery() noexcept override { return this; }
-  VolumeAdoption* volume_adoption() noexcept override { return this; }
 
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
@@ -53,6 +49,8 @@ class NfsDriver final : public Driver,
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
   Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
                                  const std::string& volume_id) noexcept override;
+  Status release_volume(const Call& call, const StringMap& provider_reference,
+                        const std::string& volume_id) noexcept override;
 
  private:
   struct Share {

@@ -161,4 +161,23 @@ Result<StringMap> NfsDriver::adopt_volume(const Call& call, const StringMap& ref
   });
 }
 
+// A volume's adoption is recorded in its own info file, under the volume's id (record_adoption
+// above); releasing removes that key, so the file can be adopted again.
+Status NfsDriver::release_volume(const Call& call, const StringMap& provider_reference,
+                                 const std::string& volume_id) noexcept {
+  return guarded("nfs: releasing a volume", [&]() -> Status {
+    auto target = open_target(call, provider_reference, "volume reference");
+    if (!target) return target.error();
+    std::string note;
+    if (auto st = forget_adoption(*shares_[target->share]->access, call, target->name, target->name, volume_id, note);
+        !st) {
+      return st;
+    }
+    if (!note.empty()) logger_.warn("nfs: released volume " + volume_id + ": " + note);
+    else logger_.info("nfs: released volume " + volume_id + " ('" + target->name + "' on share '" +
+                      share_names_[target->share] + "'); the file is left as it is");
+    return Status::success();
+  });
+}
+
 }  // namespace snapmgr::nfs

@@ -10,8 +10,7 @@ const DriverDescriptor* descriptor() {
       "nfs",
       "snapmgr",
       "1.0.0",
-      Capability::SnapshotDiscovery | Capability::SnapshotAdoption | Capability::SnapshotRelease |
-          Capability::VolumeDiscovery | Capability::VolumeAdoption,
+      capabilities_of<NfsDriver>(),
       {
           {"shares", OptionType::List, true, {},
            "shares holding Cinder-style images: server:/export (reached with libnfs) or a local directory; with several, "

@@ -36,7 +36,7 @@ std::string with_faults(const std::string& faults) {
 }
 
 std::vector<std::string> backend_names(ServiceHost& host, const std::string& key = "node1@fake1") {
-  auto listed = host.setup().backends->find(key)->snapshot_discovery()->list_snapshots(test_call());
+  auto listed = list_snapshots(*host.setup().backends->find(key)->snapshot_discovery(), test_call());
   std::vector<std::string> names;
   for (const auto& s : *listed) names.push_back(*s.reference.find("source-name"));
   return names;
@@ -277,6 +277,48 @@ TEST(ManageService, VolumeUnmanageSoftDeletesAndListsTheVolumeAgain) {
   q.host = "node1@fake1";
   auto volumes = *host.service().list_manageable_volumes(q, host.admin());
   for (const auto& v : volumes) EXPECT_TRUE(v.safe_to_manage || v.reason_not_safe == "volume in use");
+}
+
+// The fake driver has VolumeRelease (SDK 2.1): volume unmanage tells it, inside the backend's
+// bulkhead and deadline, and a release that fails or hangs leaves the row in `error`.
+TEST(ManageService, VolumeUnmanageCallsTheDriversRelease) {
+  TempDir dir;
+  ServiceHost host(dir.path(), with_faults("{release_volume: {error: release exploded}}"));
+  ASSERT_TRUE(host.ok()) << host.error();
+  ASSERT_NE(host.setup().backends->find("node1@fake1")->volume_release(), nullptr);
+  VolumeRecord b = adopt_volume(host, "volume-b");
+  ASSERT_TRUE(host.service().unmanage_volume(b.id, host.admin()).ok());
+  EXPECT_EQ(host.wait_volume(b.id, "error"), "error");  // the driver was called and failed
+  auto row = host.service().get_volume(b.id);
+  ASSERT_TRUE(row.ok()) << row.error().message;
+  EXPECT_EQ(row->provider_reference, source_name("volume-" + b.id));
+}
+
+TEST(ManageService, AHungVolumeReleaseEndsInErrorAtTheDeadline) {
+  TempDir dir;
+  ServiceHost host(dir.path(), with_faults("{release_volume: {hang: true}}"), "call_timeout_s: 1\n");
+  ASSERT_TRUE(host.ok()) << host.error();
+  VolumeRecord b = adopt_volume(host, "volume-b");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(host.service().unmanage_volume(b.id, host.admin()).ok());
+  EXPECT_EQ(host.wait_volume(b.id, "error"), "error");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(ManageService, AVolumeReleasedByUnmanageCanBeManagedAgain) {
+  TempDir dir;
+  ServiceHost host(dir.path(), kFake);
+  ASSERT_TRUE(host.ok()) << host.error();
+  VolumeRecord b = adopt_volume(host, "volume-b");
+  ASSERT_TRUE(host.service().unmanage_volume(b.id, host.admin()).ok());
+  ASSERT_TRUE(host.wait_volume_gone(b.id));
+  // Released and still on the backend, under its adopted name: it can be managed again.
+  ManageVolumeRequest req;
+  req.host = "node1@fake1#pool";
+  req.ref = source_name("volume-" + b.id);
+  auto again = host.service().manage_volume(req, host.admin());
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(host.wait_volume(again->id, "available"), "available");
 }
 
 TEST(ManageService, ListingResolvesHostsAndClustersAsCinder) {

@@ -80,7 +80,7 @@ TEST(IscsiFixtureHook, ASecondInstanceRunsAlongsideAndTeardownStopsItByPid) {
   auto d = load_iscsi("{portals: [\"" + portal + "\"], volume_target_pattern: '" + kVolumePattern + "', chap: {user: " +
                       kChapUser + ", password: " + kChapPassword + "}}");
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   EXPECT_EQ(vols->size(), 5u);
 

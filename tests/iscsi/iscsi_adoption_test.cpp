@@ -24,14 +24,14 @@ class IscsiAdoption : public ::testing::Test {
   VolumeAdoption& volumes() { return *(*driver_)->volume_adoption(); }
   // The canonical reference listings give a LUN.
   StringMap listed_volume(const std::string& target, int lun) {
-    auto vols = (*driver_)->volume_discovery()->list_volumes(test_call());
+    auto vols = list_volumes(*(*driver_)->volume_discovery(), test_call());
     EXPECT_TRUE(vols.ok());
     const auto* v = vols.ok() ? find_named(*vols, lun_name(target, lun)) : nullptr;
     EXPECT_NE(v, nullptr) << lun_name(target, lun);
     return v ? v->reference : StringMap{};
   }
   StringMap listed_snapshot(const std::string& target) {
-    auto snaps = (*driver_)->snapshot_discovery()->list_snapshots(test_call());
+    auto snaps = list_snapshots(*(*driver_)->snapshot_discovery(), test_call());
     EXPECT_TRUE(snaps.ok());
     const auto* s = snaps.ok() ? find_named(*snaps, lun_name(target, 1)) : nullptr;
     EXPECT_NE(s, nullptr) << target;
@@ -46,7 +46,7 @@ void expect_invalid(const Error& e, const std::string& fragment) {
 }
 
 TEST_F(IscsiAdoption, EveryListedSnapshotRoundTripsThroughInspectAndAdopt) {
-  auto snaps = (*driver_)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*driver_)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   ASSERT_EQ(snaps->size(), 4u);
   for (const auto& listed : *snaps) {
@@ -235,12 +235,12 @@ TEST_F(IscsiAdoption, TargetOrLunGoneBetweenListingAndAdoption) {
   auto lun_gone = snapshots().adopt_snapshot(test_call(), a1, source_name("vol-a"), kSnapshotId);
   ASSERT_FALSE(lun_gone.ok());
   expect_invalid(lun_gone.error(), "has no LUN 1 (REPORT LUNS: 0)");
-  auto listing = (*driver_)->snapshot_discovery()->list_snapshots(test_call());
+  auto listing = list_snapshots(*(*driver_)->snapshot_discovery(), test_call());
   ASSERT_TRUE(listing.ok());
   EXPECT_EQ(listing->size(), 2u);
 
   fx.reset();  // and the hook's reset brings both back, as they were
-  auto restored = (*driver_)->snapshot_discovery()->list_snapshots(test_call());
+  auto restored = list_snapshots(*(*driver_)->snapshot_discovery(), test_call());
   ASSERT_TRUE(restored.ok()) << restored.error().message();
   ASSERT_EQ(restored->size(), 4u);
   EXPECT_EQ(find_named(*restored, lun_name("snap-vol-b-1", 1))->reference, b1);

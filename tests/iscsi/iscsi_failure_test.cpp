@@ -26,7 +26,7 @@ std::string options_with_portals(const std::vector<std::string>& portals, const 
 TEST(IscsiChap, TheRightSecretOpensTheProtectedTargets) {
   auto d = load_iscsi(IscsiFixture::get().options(kChapPassword));
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   const auto* secure = find_named(*vols, lun_name("vol-secure", 1));
   ASSERT_NE(secure, nullptr);
@@ -41,7 +41,7 @@ TEST(IscsiChap, AWrongSecretFailsClearlyWithoutHidingOtherTargetsOrLeakingTheSec
   clear_captured_log();
   auto d = load_iscsi(IscsiFixture::get().options(kWrongPassword));
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   // The protected target is listed once, as a whole, with the reason; the others as usual.
   const auto* secure = find_named(*vols, iqn("vol-secure"));
@@ -54,7 +54,7 @@ TEST(IscsiChap, AWrongSecretFailsClearlyWithoutHidingOtherTargetsOrLeakingTheSec
   EXPECT_FALSE(find_named(*vols, lun_name("vol-a", 1))->reason);
   EXPECT_EQ(vols->size(), 5u);  // vol-a, vol-b, vol-multi x2, and the vol-secure entry
 
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   const auto* secure_snap = find_named(*snaps, iqn("snap-vol-secure-1"));
   ASSERT_NE(secure_snap, nullptr);
@@ -77,7 +77,7 @@ TEST(IscsiChap, AWrongSecretFailsClearlyWithoutHidingOtherTargetsOrLeakingTheSec
 TEST(IscsiChap, NoCredentialsMeansOnlyTheProtectedTargetsFail) {
   auto d = load_iscsi(IscsiFixture::get().options(""));
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(names_of(*snaps), (std::vector<std::string>{lun_name("snap-vol-a-1", 1), lun_name("snap-vol-a-2", 1),
                                                          lun_name("snap-vol-b-1", 1), iqn("snap-vol-secure-1")}));
@@ -88,7 +88,7 @@ TEST(IscsiPortals, ARefusedPortalIsABackendErrorNamingIt) {
   auto d = load_iscsi(options_with_portals({dead}, ", command_timeout_s: 5"));
   ASSERT_TRUE(d);
   const auto started = Clock::now();
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call(30s));
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call(30s));
   ASSERT_FALSE(snaps.ok());
   EXPECT_EQ(snaps.error().code(), ErrorCode::BackendError) << snaps.error().message();
   EXPECT_NE(snaps.error().message().find("connecting to portal " + dead), std::string::npos) << snaps.error().message();
@@ -104,7 +104,7 @@ TEST(IscsiPortals, AHungPortalTimesOutWithinCommandTimeout) {
   auto d = load_iscsi(options_with_portals({hung.address()}, ", command_timeout_s: 1"));
   ASSERT_TRUE(d);
   const auto started = Clock::now();
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call(60s));
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call(60s));
   const auto took = Clock::now() - started;
   ASSERT_FALSE(vols.ok());
   EXPECT_EQ(vols.error().code(), ErrorCode::Timeout) << vols.error().message();
@@ -126,7 +126,7 @@ TEST(IscsiPortals, TheCallsDeadlineEndsTheWaitBeforeCommandTimeout) {
   auto d = load_iscsi(options_with_portals({hung.address()}, ", command_timeout_s: 600"));
   ASSERT_TRUE(d);
   const auto started = Clock::now();
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call(500ms));
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call(500ms));
   ASSERT_FALSE(snaps.ok());
   EXPECT_EQ(snaps.error().code(), ErrorCode::Timeout) << snaps.error().message();
   EXPECT_NE(snaps.error().message().find("call's deadline"), std::string::npos) << snaps.error().message();
@@ -142,7 +142,7 @@ TEST(IscsiPortals, ADeadPortalDoesNotHideTargetsBehindALiveOne) {
                                            std::string(", command_timeout_s: 1, chap: {user: ") + kChapUser +
                                                ", password: " + kChapPassword + "}"));
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(snaps->size(), 4u);
   for (const auto& s : *snaps) EXPECT_EQ(info(s.extra_info, "portal"), fx.portal());
@@ -157,7 +157,7 @@ TEST(IscsiPortals, SessionsInParallelNeverExceedMaxParallelLogins) {
   SilentPortals hung(4);
   auto d = load_iscsi(options_with_portals(hung.addresses(), ", command_timeout_s: 2, max_parallel_logins: 2"));
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call(60s));
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call(60s));
   ASSERT_FALSE(vols.ok());
   EXPECT_EQ(vols.error().code(), ErrorCode::Timeout) << vols.error().message();
   for (const auto& address : hung.addresses()) {

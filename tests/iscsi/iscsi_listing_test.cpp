@@ -15,7 +15,7 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 TEST(IscsiListing, SnapshotLunsWithSizesDesignatorsOriginsAndFacts) {
   auto d = load_iscsi(IscsiFixture::get().options());
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(names_of(*snaps), (std::vector<std::string>{lun_name("snap-vol-a-1", 1), lun_name("snap-vol-a-2", 1),
                                                          lun_name("snap-vol-b-1", 1), lun_name("snap-vol-secure-1", 1)}));
@@ -55,7 +55,7 @@ TEST(IscsiListing, SnapshotLunsWithSizesDesignatorsOriginsAndFacts) {
 TEST(IscsiListing, VolumeLunsSkipControllersAndUnmatchedTargets) {
   auto d = load_iscsi(IscsiFixture::get().options());
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   // No LUN 0 (tgt's controller), no snapshot target, nothing from unrelated-x.
   EXPECT_EQ(names_of(*vols), (std::vector<std::string>{lun_name("vol-a", 1), lun_name("vol-b", 1), lun_name("vol-multi", 1),
@@ -78,7 +78,7 @@ TEST(IscsiListing, ARegistrationMadeThroughLibiscsiMarksTheLunInUse) {
   auto d = load_iscsi(fx.options());
   ASSERT_TRUE(d);
   auto in_use = [&] {
-    auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+    auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
     EXPECT_TRUE(vols.ok()) << vols.error().message();
     const auto* b = vols.ok() ? find_named(*vols, lun_name("vol-b", 1)) : nullptr;
     EXPECT_NE(b, nullptr);
@@ -96,11 +96,11 @@ TEST(IscsiListing, DefaultPatternsMakeEveryOtherTargetAVolume) {
   auto& fx = IscsiFixture::get();
   auto d = load_iscsi("{portals: [\"" + fx.portal() + "\"], chap: {user: " + kChapUser + ", password: " + kChapPassword + "}}");
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   EXPECT_NE(find_named(*vols, lun_name("unrelated-x", 1)), nullptr);
   EXPECT_EQ(find_named(*vols, lun_name("snap-vol-a-1", 1)), nullptr);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(snaps->size(), 4u);
 }
@@ -110,8 +110,8 @@ TEST(IscsiListing, OneSessionAtATimeListsTheSameAsFour) {
   auto serial = load_iscsi(fx.options(kChapPassword, ", max_parallel_logins: 1"));
   auto parallel = load_iscsi(fx.options(kChapPassword, ", max_parallel_logins: 4"));
   ASSERT_TRUE(serial && parallel);
-  auto a = (*serial)->snapshot_discovery()->list_snapshots(test_call());
-  auto b = (*parallel)->snapshot_discovery()->list_snapshots(test_call());
+  auto a = list_snapshots(*(*serial)->snapshot_discovery(), test_call());
+  auto b = list_snapshots(*(*parallel)->snapshot_discovery(), test_call());
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_EQ(a->size(), b->size());
   for (std::size_t i = 0; i < a->size(); ++i) {
@@ -130,8 +130,8 @@ TEST(IscsiListing, ConformanceOptionsFileDescribesTheFixtureInventory) {
   SCOPED_TRACE(options);
   auto d = load_iscsi(options);
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(vols.ok() && snaps.ok());
   EXPECT_GE(vols->size(), 2u);
   int of_listed_volumes = 0, in_use = 0;

@@ -41,7 +41,7 @@ TEST_F(LvmAdoption, AdoptingASnapshotRenamesTheLvForReal) {
   EXPECT_EQ(after.at(new_name).attr[0], 's');
 
   // The provider reference is what listings report from now on, and it inspects.
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok());
   int found = 0;
   for (const auto& s : *snaps) found += s.reference == *adopted;

@@ -70,7 +70,7 @@ TEST_F(LvmFixtureTest, ParallelFixturesAreIsolatedFromEachOther) {
   ASSERT_TRUE(yaml.ok()) << yaml.error().message();
   auto d = load_test_driver(kLvmPlugin, *yaml);
   ASSERT_TRUE(d.driver) << d.error;
-  auto snaps = (*d.driver)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d.driver)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(snaps->size(), 5u);
 

@@ -24,7 +24,7 @@ using LvmListing = LvmTest;
 TEST_F(LvmListing, ListsEverySnapshotWithLvmsOwnFacts) {
   auto d = fixture().load_driver();
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
 
   const std::map<std::string, Expected> expected = {
@@ -62,7 +62,7 @@ TEST_F(LvmListing, ListsVolumesAndSkipsPoolsAndInternalLvs) {
   }
   auto d = fixture().load_driver();
   ASSERT_TRUE(d);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   const std::map<std::string, Expected> expected = {
       {"vol-a", {64 * kMiB, "", "thick"}},
@@ -91,12 +91,12 @@ TEST_F(LvmListing, ReflectsTheVolumeGroupAsItIsNow) {
   ASSERT_TRUE(d);
   ASSERT_EQ(fixture().lvm({"lvcreate", "-an", "-Zn", "-L", "8m", "-n", "fresh", fixture().vg()}).exit_code, 0);
   ASSERT_EQ(fixture().lvm({"lvremove", "-y", fixture().vg() + "/snap-a2"}).exit_code, 0);
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok());
   bool fresh = false;
   for (const auto& v : *vols) fresh = fresh || (v.reference == source_name("fresh") && v.size_bytes == 8 * kMiB);
   EXPECT_TRUE(fresh);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok());
   EXPECT_EQ(snaps->size(), 4u);
   for (const auto& s : *snaps) EXPECT_NE(s.reference, source_name("snap-a2"));
@@ -105,7 +105,7 @@ TEST_F(LvmListing, ReflectsTheVolumeGroupAsItIsNow) {
 TEST_F(LvmListing, EveryListedReferenceRoundTripsThroughInspect) {
   auto d = fixture().load_driver();
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok());
   for (const auto& s : *snaps) {
     auto again = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), s.reference, s.source_reference);
@@ -115,7 +115,7 @@ TEST_F(LvmListing, EveryListedReferenceRoundTripsThroughInspect) {
     EXPECT_EQ(again->source_reference, s.source_reference);
     EXPECT_EQ(again->extra_info, s.extra_info);
   }
-  auto vols = (*d)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok());
   for (const auto& v : *vols) {
     auto again = (*d)->volume_adoption()->inspect_volume(test_call(), v.reference);
@@ -129,7 +129,7 @@ TEST_F(LvmListing, AMissingVolumeGroupIsABackendErrorNamingIt) {
   const std::string missing = "snapmgr_missing_" + std::to_string(::getpid());
   auto d = fixture().load_driver({{"volume_group", missing}});
   ASSERT_TRUE(d);
-  auto snaps = (*d)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_FALSE(snaps.ok());
   EXPECT_EQ(snaps.error().code(), ErrorCode::BackendError);
   EXPECT_NE(snaps.error().message().find("`lvm lvs " + missing + "` on volume group '" + missing + "' failed"),

@@ -35,13 +35,13 @@ TEST_F(LvmProcessCount, ListingTwoHundredLvsRunsOneProcess) {
   ASSERT_EQ(fixture().lvs().size(), 12u + 200u);  // lvs -a: the fixture's 12 LVs and 200 more
   fixture().clear_counted_calls();
 
-  auto snaps = (*driver_)->snapshot_discovery()->list_snapshots(test_call());
+  auto snaps = list_snapshots(*(*driver_)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(snaps->size(), 5u + 100u);
   EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{kLvsPrefix + fixture().vg()}));
 
   fixture().clear_counted_calls();
-  auto vols = (*driver_)->volume_discovery()->list_volumes(test_call());
+  auto vols = list_volumes(*(*driver_)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   EXPECT_EQ(vols->size(), 4u + 100u);
   EXPECT_EQ(fixture().counted_calls().size(), 1u);

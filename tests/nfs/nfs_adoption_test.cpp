@@ -28,7 +28,7 @@ class AdoptionTest : public NfsShareTest {
     return ec || !value.is_object() ? boost::json::object{} : value.as_object();
   }
   std::optional<std::string> reason_of(const std::string& name) {
-    auto listed = driver().snapshot_discovery()->list_snapshots(test_call());
+    auto listed = list_snapshots(*driver().snapshot_discovery(), test_call());
     EXPECT_TRUE(listed.ok());
     for (const auto& s : listed.ok() ? *listed : std::vector<ManageableSnapshot>{}) {
       if (s.reference == ref(name)) return s.reason;
@@ -105,7 +105,7 @@ TEST_P(AdoptionTest, VolumesAdoptTheSameWay) {
   auto second = adoption->adopt_volume(test_call(), ref(kVolumeB), kOtherId);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code(), ErrorCode::AlreadyManaged);
-  auto listed = driver().volume_discovery()->list_volumes(test_call());
+  auto listed = list_volumes(*driver().volume_discovery(), test_call());
   ASSERT_TRUE(listed.ok());
   for (const auto& v : *listed) {
     if (v.reference == ref(kVolumeB)) {
@@ -155,7 +155,7 @@ TEST_P(AdoptionTest, ConcurrentListingsAgree) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       for (int k = 0; k < 5; ++k) {
-        auto listed = driver().snapshot_discovery()->list_snapshots(test_call());
+        auto listed = list_snapshots(*driver().snapshot_discovery(), test_call());
         if (!listed.ok() || (sizes[i] != 0 && sizes[i] != listed->size())) ++failures;
         if (listed.ok()) sizes[i] = listed->size();
       }

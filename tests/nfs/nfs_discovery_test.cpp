@@ -14,7 +14,7 @@ using testing::test_call;
 class DiscoveryTest : public NfsShareTest {
  protected:
   std::vector<ManageableSnapshot> snapshots() {
-    auto listed = driver().snapshot_discovery()->list_snapshots(test_call());
+    auto listed = list_snapshots(*driver().snapshot_discovery(), test_call());
     EXPECT_TRUE(listed.ok()) << listed.error().message();
     return listed.ok() ? *listed : std::vector<ManageableSnapshot>{};
   }
@@ -52,7 +52,7 @@ TEST_P(DiscoveryTest, ListsSnapshotsWithSizesOriginsAndInUse) {
 }
 
 TEST_P(DiscoveryTest, ListsVolumes) {
-  auto listed = driver().volume_discovery()->list_volumes(test_call());
+  auto listed = list_volumes(*driver().volume_discovery(), test_call());
   ASSERT_TRUE(listed.ok()) << listed.error().message();
   ASSERT_EQ(listed->size(), 2u);
   const auto& a = (*listed)[0].reference == ref(kVolumeA) ? (*listed)[0] : (*listed)[1];
@@ -163,7 +163,7 @@ TEST_P(DiscoveryTest, FiveThousandFiles) {
     write_file(dir + "/unrelated-" + std::to_string(i) + ".iso", std::string(4096, 'x'));
   }
   const auto started = std::chrono::steady_clock::now();
-  auto listed = driver().snapshot_discovery()->list_snapshots(test_call(std::chrono::seconds(120)));
+  auto listed = list_snapshots(*driver().snapshot_discovery(), test_call(std::chrono::seconds(120)));
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   ASSERT_TRUE(listed.ok()) << listed.error().message();
   std::printf("[ nfs bench ] %s share, %zu files: list_snapshots took %lld ms\n", to_string(GetParam()).c_str(),
@@ -180,13 +180,13 @@ TEST_P(DiscoveryTest, FiveThousandFiles) {
   ASSERT_TRUE(last);
   EXPECT_EQ(last->source_reference, ref(volume(999)));
   EXPECT_EQ(last->size_bytes, 1ull << 30);
-  auto volumes = driver().volume_discovery()->list_volumes(test_call(std::chrono::seconds(120)));
+  auto volumes = list_volumes(*driver().volume_discovery(), test_call(std::chrono::seconds(120)));
   ASSERT_TRUE(volumes.ok()) << volumes.error().message();
   EXPECT_EQ(volumes->size(), 1000u + 2u);
 }
 
 TEST_P(DiscoveryTest, AnExpiredCallIsATimeout) {
-  auto listed = driver().snapshot_discovery()->list_snapshots(test_call(std::chrono::milliseconds(0)));
+  auto listed = list_snapshots(*driver().snapshot_discovery(), test_call(std::chrono::milliseconds(0)));
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.error().code(), ErrorCode::Timeout);
 }

@@ -54,7 +54,7 @@ std::string nfs_share(const std::string& export_path, int port, const std::strin
 Error list_error(const std::string& options, std::chrono::milliseconds deadline = 30s) {
   auto driver = load_driver(options);
   if (!driver) return Error::backend("driver not loaded");
-  auto listed = (*driver)->snapshot_discovery()->list_snapshots(test_call(deadline));
+  auto listed = list_snapshots(*(*driver)->snapshot_discovery(), test_call(deadline));
   EXPECT_FALSE(listed.ok());
   return listed.ok() ? Error::backend("listing succeeded") : listed.error();
 }
@@ -92,7 +92,7 @@ TEST(NfsErrors, PermissionDeniedWhenRecordingAnAdoption) {
   NfsFixture::get().reset();
   auto driver = load_driver(nfs_share("/readonly", NfsFixture::get().port()));
   ASSERT_TRUE(driver);
-  auto listed = (*driver)->snapshot_discovery()->list_snapshots(test_call());
+  auto listed = list_snapshots(*(*driver)->snapshot_discovery(), test_call());
   ASSERT_TRUE(listed.ok()) << listed.error().message();  // reading is allowed
   ASSERT_EQ(listed->size(), 1u);
   const auto before = fingerprint(NfsFixture::get().workspace() + "/readonly");
@@ -127,7 +127,7 @@ TEST(NfsErrors, APausedServerTimesOutAndTheNextCallReconnects) {
   auto driver = load_driver(merge_options(NfsFixture::get().ganesha_options(), "{command_timeout_s: 1}"));
   ASSERT_TRUE(driver);
   auto* discovery = (*driver)->snapshot_discovery();
-  ASSERT_TRUE(discovery->list_snapshots(test_call()).ok());  // connected
+  ASSERT_TRUE(list_snapshots(*discovery, test_call()).ok());  // connected
   const pid_t ganesha = NfsFixture::get().ganesha_pid();
   ASSERT_EQ(::kill(ganesha, SIGSTOP), 0);
   // SIGSTOP takes effect asynchronously: wait until every thread of Ganesha is stopped.
@@ -141,12 +141,12 @@ TEST(NfsErrors, APausedServerTimesOutAndTheNextCallReconnects) {
   };
   for (int i = 0; i < 100 && !all_stopped(); ++i) std::this_thread::sleep_for(50ms);
   ASSERT_TRUE(all_stopped());
-  auto paused = discovery->list_snapshots(test_call());
+  auto paused = list_snapshots(*discovery, test_call());
   ::kill(ganesha, SIGCONT);
   ASSERT_FALSE(paused.ok());
   EXPECT_EQ(paused.error().code(), ErrorCode::Timeout) << paused.error().message();
   EXPECT_NE(paused.error().message().find("share '127.0.0.1:/export'"), std::string::npos) << paused.error().message();
-  auto again = discovery->list_snapshots(test_call());
+  auto again = list_snapshots(*discovery, test_call());
   ASSERT_TRUE(again.ok()) << again.error().message();
   EXPECT_EQ(again->size(), 3u);
 }
@@ -159,7 +159,7 @@ TEST(NfsErrors, SeveralSharesKeepReferencesUnique) {
   auto driver = load_driver(
       merge_options(NfsFixture::get().ganesha_options(), "{shares: [\"127.0.0.1:/export\", \"" + local + "\"]}"));
   ASSERT_TRUE(driver);
-  auto listed = (*driver)->snapshot_discovery()->list_snapshots(test_call());
+  auto listed = list_snapshots(*(*driver)->snapshot_discovery(), test_call());
   ASSERT_TRUE(listed.ok()) << listed.error().message();
   ASSERT_EQ(listed->size(), 6u);
   std::set<std::string> references;

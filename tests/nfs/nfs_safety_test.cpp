@@ -85,7 +85,7 @@ TEST_P(SafetyTest, SymbolicLinksAreNotFollowedOutOfTheShare) {
   std::filesystem::create_symlink(NfsFixture::get().workspace() + "/outside-secret", dir + "/" + link);
   std::filesystem::create_symlink("/etc/passwd", dir + "/passwd.qcow2");
   const auto before = everything();
-  auto volumes = driver().volume_discovery()->list_volumes(test_call());
+  auto volumes = list_volumes(*driver().volume_discovery(), test_call());
   ASSERT_TRUE(volumes.ok()) << volumes.error().message();
   EXPECT_EQ(volumes->size(), 2u);  // the link is not a volume
   auto inspected = driver().volume_adoption()->adopt_volume(test_call(), ref(link), "aaaaaaaa-1111-4222-8333-000000000001");

@@ -28,6 +28,8 @@ snapmgr::DescriptorHeader header() {
   h.abi_major = snapmgr::kAbiMajor + 1;
 #elif defined(BROKEN_ABI_MINOR)
   h.abi_minor = snapmgr::kAbiMinor + 1;
+#elif defined(BROKEN_CAPABILITY_TOO_NEW)
+  h.abi_minor = 0;
 #endif
   return h;
 }
@@ -40,6 +42,8 @@ const snapmgr::DriverDescriptor* descriptor() {
       header(), BROKEN_NAME, "snapmgr tests", "0.0.1",
 #if defined(BROKEN_CAPABILITY_MISMATCH)
       static_cast<std::uint32_t>(snapmgr::Capability::SnapshotDiscovery),  // declared, not provided
+#elif defined(BROKEN_CAPABILITY_TOO_NEW)
+      static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
 #else
       0,
 #endif

@@ -42,9 +42,10 @@ INSTANTIATE_TEST_SUITE_P(
     BrokenPlugins, LoadRefusal,
     ::testing::Values(
         RefusedAtLoad{"no_entry_point", "missing entry point 'snapmgr_driver_descriptor_v1'"},
-        RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 3.0, host ABI 2.0"},
-        RefusedAtLoad{"abi_minor", "SDK ABI minor version is newer than the host's: plugin ABI 2.1, host ABI 2.0"},
-        RefusedAtLoad{"fingerprint", "build fingerprint differs: plugin 'gcc/cxx11abi=0/sdk2', host 'gcc/cxx11abi=1/sdk2'"},
+        RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 3.1, host ABI 2.1"},
+        RefusedAtLoad{"abi_minor", "SDK ABI minor version is newer than the host's: plugin ABI 2.2, host ABI 2.1"},
+        RefusedAtLoad{"fingerprint", "build fingerprint differs: plugin 'libstdc++/cxx11abi=0/sdk2', host "
+                                     "'libstdc++/cxx11abi=1/sdk2': built against libstdc++ with the pre-C++11"},
         RefusedAtLoad{"null_descriptor", "the descriptor function returned null"},
         RefusedAtLoad{"not_elf", "cannot load as a shared object: "}),
     [](const auto& info) { return info.param.fixture; });
@@ -80,7 +81,9 @@ INSTANTIATE_TEST_SUITE_P(
         RefusedAtCreation{"factory_throws", "the factory threw an exception: simulated crash in the factory"},
         RefusedAtCreation{"factory_null", "the factory returned no driver"},
         RefusedAtCreation{"factory_hangs", "initialisation did not finish within 300 ms"},
-        RefusedAtCreation{"capability_mismatch", "declares snapshot-discovery but does not provide it"}),
+        RefusedAtCreation{"capability_mismatch", "declares snapshot-discovery but does not provide it"},
+        RefusedAtCreation{"capability_too_new",
+                          "declares volume-release, which SDK 2.0 (the driver's) does not have (new in 2.1)"}),
     [](const auto& info) { return info.param.fixture; });
 
 TEST(DriverRegistry, DuplicateDriverNameIsRefusedNamingBothFiles) {
@@ -130,7 +133,7 @@ class HostWithBrokenPlugins : public ::testing::Test {
 const std::vector<std::string> kBrokenBackends = {"no_entry_point", "abi_major",      "abi_minor",
                                                   "fingerprint",    "null_descriptor", "not_elf",
                                                   "factory_throws", "factory_null",    "factory_hangs",
-                                                  "capability_mismatch"};
+                                                  "capability_mismatch", "capability_too_new"};
 
 TEST_F(HostWithBrokenPlugins, BrokenBackendsAreDownAndTheGoodOneServes) {
   std::string backends = "  - {name: good, driver: fake, options: {snapshots: [{name: s, size_bytes: 1, origin: v}]}}\n";
@@ -140,7 +143,7 @@ TEST_F(HostWithBrokenPlugins, BrokenBackendsAreDownAndTheGoodOneServes) {
   const Backend* good = setup.backends->find("node1@good");
   ASSERT_NE(good, nullptr);
   ASSERT_TRUE(good->up()) << good->down_reason;
-  auto listed = good->snapshot_discovery()->list_snapshots(testing::test_call());
+  auto listed = list_snapshots(*good->snapshot_discovery(), testing::test_call());
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 1u);
   for (const auto& b : kBrokenBackends) {
@@ -157,7 +160,7 @@ TEST_F(HostWithBrokenPlugins, CheckConfigReportsDownBackendsAndFails) {
   std::ostringstream out, err;
   EXPECT_EQ(check_config(path, out, err), 1);
   EXPECT_NE(out.str().find("node1@good: driver fake 1.0.0 (snapshot-discovery, snapshot-adoption, snapshot-release, "
-                           "volume-discovery, volume-adoption), up"), std::string::npos) << out.str();
+                           "volume-discovery, volume-adoption, volume-release), up"), std::string::npos) << out.str();
   EXPECT_NE(err.str().find("node1@bad is down: driver 'abi_major' could not be loaded: " + broken("abi_major") +
                            ": SDK ABI major version differs"), std::string::npos) << err.str();
 }

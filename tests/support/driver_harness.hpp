@@ -10,6 +10,7 @@
 #include "core/logging/driver_logger.hpp"
 #include "host/plugin_loader.hpp"
 #include "host/command_runner.hpp"
+#include "snapmgr/collect.hpp"
 #include "snapmgr/driver.hpp"
 
 namespace snapmgr::testing {

@@ -2,9 +2,12 @@
 // every instance. The host's loader looks once, at creation; a driver whose answer changes later
 // (lazy initialisation gone wrong, a flag flipped by a failed call) would make snapmgrd answer
 // 501 for a capability it advertised, or call through a pointer it was told does not exist.
+// Accessors newer than the driver's SDK minor do not exist in its vtable and are not asked
+// (host/capability_gate.hpp).
 #include <array>
 
 #include "checks/registry.hpp"
+#include "host/capability_gate.hpp"
 
 namespace snapmgr::conformance {
 namespace {
@@ -14,14 +17,7 @@ constexpr int kAsks = 3;
 
 void* accessor(Driver& d, Capability c) {
   BoundaryScope scope(std::string("Driver::") + to_string(c) + " accessor");
-  switch (c) {
-    case Capability::SnapshotDiscovery: return d.snapshot_discovery();
-    case Capability::SnapshotAdoption: return d.snapshot_adoption();
-    case Capability::SnapshotRelease: return d.snapshot_release();
-    case Capability::VolumeDiscovery: return d.volume_discovery();
-    case Capability::VolumeAdoption: return d.volume_adoption();
-  }
-  return nullptr;
+  return core::capability(d, Kit::get().descriptor().header.abi_minor, c);
 }
 
 // Runs `expect(instance name, capability, answer of ask n)` on the shared and a new instance.
@@ -33,6 +29,7 @@ void ask_every_accessor(BuiltinCheck& check, bool declared, Expect expect) {
   const std::array<std::pair<const char*, Driver*>, 2> instances{{{"the shared instance", &check.driver()},
                                                                   {"a second instance", second.get()}}};
   for (auto c : kAllCapabilities) {
+    if (!core::has_accessor(c, check.kit().descriptor().header.abi_minor)) continue;
     if (has(check.kit().descriptor().capabilities, c) != declared) continue;
     for (const auto& [name, instance] : instances) {
       void* first = accessor(*instance, c);

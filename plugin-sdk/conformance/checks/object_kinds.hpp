@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "snapmgr/collect.hpp"
 #include "snapmgr/conformance/check.hpp"
 #include "snapmgr/descriptor.hpp"
 #include "snapmgr/driver.hpp"
@@ -29,7 +30,7 @@ struct SnapshotKind {
 
   static Result<std::vector<Record>> list(Driver& d, const Call& call) {
     BoundaryScope scope("SnapshotDiscovery::list_snapshots");
-    return d.snapshot_discovery()->list_snapshots(call);
+    return list_snapshots(*d.snapshot_discovery(), call);
   }
   static Result<Record> inspect(Driver& d, const Call& call, const StringMap& reference,
                                 const StringMap& volume_reference) {
@@ -55,7 +56,7 @@ struct VolumeKind {
 
   static Result<std::vector<Record>> list(Driver& d, const Call& call) {
     BoundaryScope scope("VolumeDiscovery::list_volumes");
-    return d.volume_discovery()->list_volumes(call);
+    return list_volumes(*d.volume_discovery(), call);
   }
   static Result<Record> inspect(Driver& d, const Call& call, const StringMap& reference, const StringMap&) {
     BoundaryScope scope("VolumeAdoption::inspect_volume", "volume " + describe(reference));

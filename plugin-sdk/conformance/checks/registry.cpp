@@ -21,6 +21,7 @@ std::vector<std::string> register_builtin_checks(const DriverDescriptor& driver)
   note_missing(Capability::SnapshotRelease, "SnapshotRelease");
   note_missing(Capability::VolumeDiscovery, "VolumeListing, VolumeRoundTrip");
   note_missing(Capability::VolumeAdoption, "VolumeInspection, VolumeRoundTrip");
+  note_missing(Capability::VolumeRelease, "VolumeRelease");
 
   register_descriptor_checks();
   register_capability_checks();

@@ -1,15 +1,17 @@
-// SnapshotRoundTrip.*, VolumeRoundTrip.*, SnapshotRelease.*: the checks that change the backend
+// SnapshotRoundTrip.*, VolumeRoundTrip.*, SnapshotRelease.*, VolumeRelease.*: the checks that change the backend
 // (destructive: each starts from a reset backend and a fresh driver instance). Every listed
 // object is adopted as listed; the provider reference adopt returns is what the next listing
 // reports for that object; adoption neither creates nor deletes objects; a second adoption of
 // the same object under another id fails, a repeat under the same id succeeds; rejected
-// adoptions change nothing; release leaves the object in place.
+// adoptions change nothing; release leaves the object in place (and a released volume can be
+// adopted again, as the host lets it be).
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "checks/object_kinds.hpp"
 #include "checks/registry.hpp"
+#include "host/capability_gate.hpp"
 
 namespace snapmgr::conformance {
 namespace {
@@ -170,6 +172,35 @@ void register_release() {
   });
 }
 
+void register_volume_release() {
+  add_check("VolumeRelease", "LeavesTheObjectListedAndAdoptable", CheckKind::Destructive, [](BuiltinCheck& c) {
+    auto records = non_empty_listing<VolumeKind>(c.driver(), c.kit().call());
+    if (!records) return;
+    const auto r = first_idle(*records);
+    const std::string id = new_uuid();
+    auto provider = VolumeKind::adopt(c.driver(), c.kit().call(), r.reference, {}, id);
+    ASSERT_TRUE(provider) << about("volume", r.reference) << "adoption failed: " << describe(provider.error());
+    auto* release = core::capability<Capability::VolumeRelease>(c.driver(), c.kit().descriptor().header.abi_minor);
+    ASSERT_NE(release, nullptr) << in_check() << "volume-release is declared, yet the driver does not provide it";
+    Status released = [&] {
+      BoundaryScope scope("VolumeRelease::release_volume", "volume " + describe(*provider));
+      return release->release_volume(c.kit().call(), *provider, id);
+    }();
+    ASSERT_TRUE(released) << about("volume", *provider) << "release failed: " << describe(released.error())
+                          << " (expected success)";
+    auto after = listing<VolumeKind>(c.driver(), c.kit().call());
+    if (!after) return;
+    const auto* still = find_record(*after, *provider);
+    ASSERT_NE(still, nullptr) << about("volume", *provider)
+                              << "no longer listed after release: expected release never to delete the object";
+    EXPECT_EQ(still->size_bytes, r.size_bytes) << about("volume", *provider) << "size changed by release";
+    auto again = VolumeKind::adopt(c.driver(), c.kit().call(), *provider, {}, new_uuid());
+    EXPECT_TRUE(again) << about("volume", *provider) << "adopting the released volume under a new id failed: "
+                       << (again ? "" : describe(again.error()))
+                       << " (expected a released volume to be adoptable again, as after Cinder's unmanage)";
+  });
+}
+
 }  // namespace
 
 void register_round_trip_checks(const DriverDescriptor& driver) {
@@ -178,6 +209,8 @@ void register_round_trip_checks(const DriverDescriptor& driver) {
   if (snapshots) register_for<SnapshotKind>();
   if (has(caps, Capability::VolumeDiscovery) && has(caps, Capability::VolumeAdoption)) register_for<VolumeKind>();
   if (snapshots && has(caps, Capability::SnapshotRelease)) register_release();
+  const bool volumes = has(caps, Capability::VolumeDiscovery) && has(caps, Capability::VolumeAdoption);
+  if (volumes && has(caps, Capability::VolumeRelease)) register_volume_release();
 }
 
 }  // namespace snapmgr::conformance

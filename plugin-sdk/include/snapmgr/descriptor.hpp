@@ -28,40 +28,8 @@
 
 namespace snapmgr {
 
-enum class Capability : std::uint32_t {
-  SnapshotDiscovery = 1u << 0,
-  SnapshotAdoption = 1u << 1,
-  SnapshotRelease = 1u << 2,
-  VolumeDiscovery = 1u << 3,
-  VolumeAdoption = 1u << 4,
-};
-
-inline constexpr Capability kAllCapabilities[] = {
-    Capability::SnapshotDiscovery, Capability::SnapshotAdoption, Capability::SnapshotRelease,
-    Capability::VolumeDiscovery, Capability::VolumeAdoption};
-
-constexpr const char* to_string(Capability c) noexcept {
-  switch (c) {
-    case Capability::SnapshotDiscovery: return "snapshot-discovery";
-    case Capability::SnapshotAdoption: return "snapshot-adoption";
-    case Capability::SnapshotRelease: return "snapshot-release";
-    case Capability::VolumeDiscovery: return "volume-discovery";
-    case Capability::VolumeAdoption: return "volume-adoption";
-  }
-  return "unknown";
-}
-
-constexpr std::uint32_t operator|(Capability a, Capability b) noexcept {
-  return static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b);
-}
-constexpr std::uint32_t operator|(std::uint32_t a, Capability b) noexcept {
-  return a | static_cast<std::uint32_t>(b);
-}
-constexpr bool has(std::uint32_t set, Capability c) noexcept {
-  return (set & static_cast<std::uint32_t>(c)) != 0;
-}
-
-// Plain data, first member of the descriptor; `fingerprint` is SNAPMGR_BUILD_FINGERPRINT.
+// Plain data, first member of the descriptor; `fingerprint` is SNAPMGR_BUILD_FINGERPRINT. The
+// host never calls an accessor introduced after `abi_minor` (capabilities.hpp).
 struct DescriptorHeader {
   std::uint32_t abi_major;
   std::uint32_t abi_minor;
@@ -76,11 +44,10 @@ struct DriverDescriptor {
   std::string name;          // unique driver name used in the config's `driver:` key
   std::string vendor;
   std::string version;       // the driver's own version
-  std::uint32_t capabilities = 0;  // Capability bits
+  std::uint32_t capabilities = 0;  // Capability bits (capabilities_of<YourDriver>(), driver_of.hpp)
   std::vector<OptionSpec> options; // accepted option keys
   DriverFactory factory = nullptr;
 };
-
 
 // The header a driver built against this SDK carries.
 inline constexpr DescriptorHeader current_header() noexcept {

@@ -9,7 +9,7 @@
 //   #include <snapmgr/conformance/runner.hpp>
 //   TEST_F(snapmgr::conformance::ReadOnlyCheck, MyBackendListsThinSnapshots) {
 //     snapmgr::conformance::BoundaryScope scope("SnapshotDiscovery::list_snapshots");
-//     auto listing = driver().snapshot_discovery()->list_snapshots(kit().call());
+//     auto listing = snapmgr::list_snapshots(*driver().snapshot_discovery(), kit().call());
 //     ...
 //   }
 //   int main(int argc, char** argv) { return snapmgr::conformance::run(argc, argv); }
@@ -33,6 +33,7 @@
 
 #include "snapmgr/conformance/boundary_guard.hpp"
 #include "snapmgr/conformance/kit.hpp"
+#include "snapmgr/collect.hpp"
 #include "snapmgr/string_map.hpp"
 
 namespace snapmgr::conformance {
