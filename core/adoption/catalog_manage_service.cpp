@@ -6,8 +6,6 @@
 namespace snapmgr::core {
 namespace {
 
-constexpr auto kHeartbeatInterval = std::chrono::seconds(10);
-
 template <class Listing, class Fetch>
 auto list_across(const BackendRegistry& backends, const ListingQuery& query, Fetch fetch)
     -> ServiceResult<std::vector<typename Listing::Entry>> {
@@ -30,6 +28,9 @@ CatalogManageService::CatalogManageService(std::unique_ptr<Catalog> catalog, con
     : catalog_(std::move(catalog)),
       backends_(backends),
       call_timeout_(config.call_timeout_s),
+      host_(config.host),
+      report_interval_(config.report_interval_s),
+      service_down_time_(config.service_down_time_s),
       listings_(*catalog_, call_timeout_, std::chrono::milliseconds(config.listing_max_age_ms)),
       workers_(static_cast<std::size_t>(config.adoption_workers)) {}
 
@@ -49,23 +50,6 @@ snapmgr::Call CatalogManageService::new_call(const std::string& request_id) cons
   call.deadline = snapmgr::Call::Clock::now() + call_timeout_;
   call.request_id = request_id;
   return call;
-}
-
-ServiceStatus CatalogManageService::register_services(const HostConfig& config) {
-  for (const auto& b : backends_.all()) {
-    if (auto st = catalog_->upsert_service({b->host, b->name, b->cluster, !b->up(), ""}); !st) return st;
-  }
-  heartbeat_ = std::thread([this, host = config.host] { heartbeat_loop(host); });
-  return Done{};
-}
-
-void CatalogManageService::heartbeat_loop(std::string host) {
-  std::unique_lock lock(heartbeat_mutex_);
-  while (!heartbeat_cv_.wait_for(lock, kHeartbeatInterval, [this] { return stopping_; })) {
-    lock.unlock();
-    if (auto st = catalog_->heartbeat(host); !st) log().warn("service heartbeat failed: {}", st.error().message);
-    lock.lock();
-  }
 }
 
 ServiceResult<std::vector<SnapshotListingEntry>> CatalogManageService::list_manageable_snapshots(const ListingQuery& query,

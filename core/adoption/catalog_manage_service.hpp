@@ -1,7 +1,7 @@
 // ManageService over the catalog, the backends and the listing coordinator (see
 // manage_service.hpp for the contract). Implementation files: catalog_manage_service.cpp
 // (listings, reads, life cycle), adoption.cpp (manage_*), unmanage.cpp, recovery.cpp,
-// metadata.cpp.
+// metadata.cpp, service_registry.cpp (os-services: registration, heartbeat, listing).
 //
 // Background work — the driver's adopt step after a 202, release after an unmanage, and the
 // service heartbeat — runs on an owned thread pool; every driver call is bounded by
@@ -29,8 +29,8 @@ class CatalogManageService final : public ManageService {
   CatalogManageService(std::unique_ptr<Catalog> catalog, const BackendRegistry& backends, const HostConfig& config);
   ~CatalogManageService() override;
 
-  // Registers the backends as services and starts the heartbeat.
-  ServiceStatus register_services(const HostConfig& config);
+  ServiceStatus register_services(const std::string& advertise_url) override;
+  ServiceResult<std::vector<ServiceView>> list_services(const ServiceFilter& filter) override;
   // Resolves rows a previous process left `creating` or `unmanaging` (finishes them or sets
   // `error` with a logged reason). Called once, before serving.
   void recover();
@@ -63,11 +63,16 @@ class CatalogManageService final : public ManageService {
   void recover_volume_adoption(const VolumeRecord& row);
   void mark_snapshot_error(const std::string& id, const std::string& reason);
   void mark_volume_error(const std::string& id, const std::string& reason);
-  void heartbeat_loop(std::string host);
+  // Service registry (service_registry.cpp).
+  std::vector<VolumeServiceRow> local_services(const std::string& advertise_url) const;
+  void heartbeat_loop(std::vector<VolumeServiceRow> services);
 
   std::unique_ptr<Catalog> catalog_;
   const BackendRegistry& backends_;
   std::chrono::seconds call_timeout_;
+  std::string host_;
+  std::chrono::seconds report_interval_;
+  std::chrono::seconds service_down_time_;
   ListingCoordinator listings_;
   boost::asio::thread_pool workers_;
   std::mutex heartbeat_mutex_;

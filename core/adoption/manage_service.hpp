@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/catalog/catalog.hpp"
@@ -59,9 +60,33 @@ struct SnapshotFilter {
   std::optional<std::string> volume_id;
 };
 
+// Cinder's os-services filters: `host` matches a service host exactly, or as the host part of
+// "<host>@<backend>" (a value without '@' or '#'), or as "<value>#..." (a value without '#');
+// `binary` matches exactly. Unset: no filter.
+struct ServiceFilter {
+  std::optional<std::string> host;
+  std::optional<std::string> binary;
+};
+
+// A cinder-volume service as os-services shows it.
+struct ServiceView {
+  VolumeServiceRow row;
+  bool up = false;  // its heartbeat is at most service_down_time_s old (either way: clock skew)
+};
+
+inline constexpr std::string_view kVolumeBinary = "cinder-volume";
+
 class ManageService {
  public:
   virtual ~ManageService() = default;
+
+  // Registers this host's backends in the service registry, advertising `advertise_url`, and
+  // starts their heartbeat (every report_interval_s; backends whose driver is down get none, as
+  // Cinder's volume manager stops heartbeating when its driver failed). Called once, when the
+  // API listens. Fails when the catalog refuses the first registration.
+  virtual ServiceStatus register_services(const std::string& advertise_url) = 0;
+  // Every registered service (all hosts sharing the catalog) that matches, ordered by host.
+  virtual ServiceResult<std::vector<ServiceView>> list_services(const ServiceFilter& filter) = 0;
 
   virtual ServiceResult<std::vector<SnapshotListingEntry>> list_manageable_snapshots(const ListingQuery& query,
                                                                                      const Caller& caller) = 0;

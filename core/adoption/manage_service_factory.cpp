@@ -10,7 +10,6 @@ ServiceResult<std::unique_ptr<ManageService>> open_manage_service(const HostConf
   auto catalog = open_catalog(config);
   if (!catalog.ok()) return catalog.error();
   auto service = std::make_unique<CatalogManageService>(std::move(*catalog), backends, config);
-  if (auto st = service->register_services(config); !st) return st.error();
   service->recover();
   return std::unique_ptr<ManageService>(std::move(service));
 }

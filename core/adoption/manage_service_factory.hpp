@@ -1,7 +1,8 @@
 // Opening the service: the catalog (SQLite in `config.state_dir`, or PostgreSQL with `catalog:`;
 // created and migrated at start-up, see core/catalog/catalog_factory.hpp), crash recovery (rows
-// left `creating`/`unmanaging` by a previous process are resolved), service registration and
-// heartbeat, and the adoption worker pool.
+// left `creating`/`unmanaging` by a previous process are resolved), and the adoption worker pool.
+// The service registry is started later, once the API listens and its URL is known
+// (ManageService::register_services).
 //
 // Ownership: the returned service borrows `backends`, which must outlive it. Destroying the
 // service stops accepting work, lets running adoptions finish (each bounded by the call

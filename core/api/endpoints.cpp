@@ -30,6 +30,7 @@ snapmgr::Result<HttpResponse, ApiError> Endpoints::call(const EndpointRequest& r
     case Resource::VolumeMetadataItem: return volume_metadata(r);
     case Resource::SnapshotMetadata:
     case Resource::SnapshotMetadataItem: return snapshot_metadata(r);
+    case Resource::Services: return list_services(r);
     case Resource::NotFound: break;
   }
   return ApiError::not_found();

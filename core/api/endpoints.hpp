@@ -8,6 +8,7 @@
 //   volumes / snapshots   project-scoped reads; `all_tenants` (admins only) lists every project
 //   */metadata[/{key}]    catalog-only metadata, Cinder 2023.1's checks and messages
 //                         (metadata_endpoints.cpp)
+//   os-services           policy → `host`/`binary` filters (last value wins) → the registry
 //
 // Ownership: borrows the service and the policy, which outlive it.
 // Thread-safety: const and stateless; the service is thread-safe.
@@ -65,6 +66,7 @@ class Endpoints {
   Reply list_snapshots(const EndpointRequest& r, bool detailed) const;
   Reply snapshot_metadata(const EndpointRequest& r) const;
   Reply volume_metadata(const EndpointRequest& r) const;
+  Reply list_services(const EndpointRequest& r) const;
 
   std::optional<ApiError> authorize(std::string_view policy, const EndpointRequest& r) const;
   // The volume/snapshot if the caller may see it (admins see every project's), else 404.

@@ -32,6 +32,7 @@ constexpr std::string_view kDefaultRules[][2] = {
     {"volume_extension:list_manageable", "rule:admin_api"},
     {"volume_extension:volume_manage", "rule:admin_api"},
     {"volume_extension:volume_unmanage", "rule:admin_api"},
+    {"volume_extension:services:index", "rule:admin_api"},
     {"xena_system_admin_or_project_reader", "rule:admin_api or role:reader or role:member"},
     {"xena_system_admin_or_project_member", "rule:admin_api or role:member"},
     {"volume:get_snapshot_metadata", "rule:xena_system_admin_or_project_reader"},

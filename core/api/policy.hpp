@@ -11,7 +11,8 @@
 //
 // Rules the file does not define keep their built-in defaults, and without a file only the
 // defaults apply: "admin_api" is "is_admin:True or role:admin" and every API rule
-// (snapshot_extension:*, volume_extension:*) is "rule:admin_api" — admin only. The metadata
+// (snapshot_extension:*, volume_extension:*, os-services' volume_extension:services:index) is
+// "rule:admin_api" — admin only. The metadata
 // rules (volume:*_metadata) default to Cinder 2023.1's persona rules: reading needs
 // "xena_system_admin_or_project_reader", writing "xena_system_admin_or_project_member". Cinder
 // adds "project_id:%(project_id)s" to the project half; here the endpoint has already answered
@@ -37,6 +38,7 @@ inline constexpr std::string_view kUnmanageSnapshot = "snapshot_extension:snapsh
 inline constexpr std::string_view kListManageableVolumes = "volume_extension:list_manageable";
 inline constexpr std::string_view kManageVolume = "volume_extension:volume_manage";
 inline constexpr std::string_view kUnmanageVolume = "volume_extension:volume_unmanage";
+inline constexpr std::string_view kListServices = "volume_extension:services:index";
 inline constexpr std::string_view kGetSnapshotMetadata = "volume:get_snapshot_metadata";
 inline constexpr std::string_view kUpdateSnapshotMetadata = "volume:update_snapshot_metadata";
 inline constexpr std::string_view kDeleteSnapshotMetadata = "volume:delete_snapshot_metadata";

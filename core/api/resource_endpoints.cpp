@@ -1,4 +1,4 @@
-// Endpoints of the volumes and snapshots resources (reads).
+// Endpoints of the volumes and snapshots resources (reads), and os-services.
 #include <boost/algorithm/string/case_conv.hpp>
 #include <boost/json/array.hpp>
 
@@ -56,6 +56,20 @@ Endpoints::Reply Endpoints::list_snapshots(const EndpointRequest& r, bool detail
   boost::json::array list;
   for (const auto& s : *snapshots) list.push_back(std::move(snapshot_view(s, r.view, detailed)["snapshot"]));
   return json_response(200, {{"snapshots", std::move(list)}});
+}
+
+// Cinder's ServiceController.index: admin only; `host` and `binary` read with webob's
+// req.GET[...] (the last value); an empty host filters nothing, an empty binary matches nothing.
+Endpoints::Reply Endpoints::list_services(const EndpointRequest& r) const {
+  if (auto denied = authorize(kListServices, r)) return *denied;
+  ServiceFilter filter;
+  filter.host = r.query.last("host");
+  filter.binary = r.query.last("binary");
+  auto services = service_.list_services(filter);
+  if (!services) return to_api_error(services.error());
+  boost::json::array list;
+  for (const auto& s : *services) list.push_back(service_view(s, r.view));
+  return json_response(200, {{"services", std::move(list)}});
 }
 
 }  // namespace snapmgr::core::api

@@ -17,7 +17,7 @@ struct Collection {
   Resource metadata_item = Resource::NotFound;
 };
 
-constexpr std::array<Collection, 6> kCollections{{
+constexpr std::array<Collection, 7> kCollections{{
     {"manageable_snapshots", Resource::ManageableSnapshots, Resource::ManageableSnapshotsDetail, Resource::NotFound,
      Resource::NotFound, true},
     {"os-snapshot-manage", Resource::LegacySnapshotManage, Resource::LegacySnapshotManageDetail, Resource::NotFound,
@@ -30,6 +30,7 @@ constexpr std::array<Collection, 6> kCollections{{
      Resource::VolumeMetadata, Resource::VolumeMetadataItem},
     {"snapshots", Resource::Snapshots, Resource::SnapshotsDetail, Resource::Snapshot, Resource::SnapshotAction, false,
      Resource::SnapshotMetadata, Resource::SnapshotMetadataItem},
+    {"os-services", Resource::Services, Resource::NotFound, Resource::NotFound, Resource::NotFound, false},
 }};
 
 const Collection* find_collection(std::string_view name) {

@@ -11,9 +11,11 @@
 //   /v3[/{p}]/volumes/{id}/action           POST         /…/snapshots/{id}/action        POST
 //   /v3[/{p}]/volumes/{id}/metadata         GET POST PUT /…/volumes/{id}/metadata/{key}  GET PUT DELETE
 //   /v3[/{p}]/snapshots/{id}/metadata       GET POST PUT /…/snapshots/{id}/metadata/{key} GET PUT DELETE
+//   /v3[/{p}]/os-services                   GET
 // Member routes of the manage resources (/manageable_snapshots/{id}, …) exist in Cinder's route
-// map without an implementation: they answer 404 whatever the method. A known path with another
-// method is 405; anything else is 404.
+// map without an implementation: they answer 404 whatever the method. So do os-services'
+// (/os-services/{action}, Cinder's enable, disable, freeze, …), which snapmgr does not serve.
+// A known path with another method is 405; anything else is 404.
 //
 // Thread-safety: pure function.
 #pragma once
@@ -46,6 +48,7 @@ enum class Resource {
   VolumeMetadataItem,
   SnapshotMetadata,
   SnapshotMetadataItem,
+  Services,
 };
 
 struct Route {

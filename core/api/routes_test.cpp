@@ -18,6 +18,17 @@ TEST(Routes, ProjectIsOptional) {
   EXPECT_FALSE(without.accepts("POST"));
 }
 
+TEST(Routes, OsServicesIsACollectionWithoutMembers) {
+  auto services = route_v3("/v3/p/os-services");
+  EXPECT_EQ(services.resource, Resource::Services);
+  EXPECT_EQ(services.project_id, "p");
+  EXPECT_TRUE(services.accepts("GET"));
+  EXPECT_FALSE(services.accepts("PUT"));
+  EXPECT_EQ(route_v3("/v3/os-services").resource, Resource::Services);
+  EXPECT_EQ(route_v3("/v3/p/os-services/enable").resource, Resource::NotFound);
+  EXPECT_EQ(route_v3("/v3/p/os-services/detail").resource, Resource::NotFound);
+}
+
 TEST(Routes, EveryResource) {
   EXPECT_EQ(route_v3("/v3/p/os-snapshot-manage").resource, Resource::LegacySnapshotManage);
   EXPECT_EQ(route_v3("/v3/p/os-snapshot-manage/detail").resource, Resource::LegacySnapshotManageDetail);

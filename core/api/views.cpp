@@ -167,6 +167,28 @@ std::string manageable_volumes_body(const std::vector<VolumeListingEntry>& entri
   return listing_body("manageable-volumes", entries, detailed);
 }
 
+boost::json::object service_view(const ServiceView& s, const ViewContext& ctx) {
+  boost::json::object o;
+  o["binary"] = kVolumeBinary;
+  o["host"] = s.row.host + "@" + s.row.backend;
+  o["zone"] = s.row.availability_zone;
+  o["status"] = s.row.disabled ? "disabled" : "enabled";
+  o["state"] = s.up ? "up" : "down";
+  o["updated_at"] = s.row.updated_at;
+  // Cinder's comes from the scheduler's pools, which leave out services that are down.
+  if (ctx.version >= kBackendStateReport) o["backend_state"] = s.up && s.row.backend_up ? "up" : "down";
+  // A volume service's cluster_name is "<cluster>@<backend>" (cinder/cmd/volume.py).
+  if (ctx.version >= kClusterSupport) {
+    o["cluster"] = s.row.cluster.empty() ? boost::json::value(nullptr)
+                                         : boost::json::value(s.row.cluster + "@" + s.row.backend);
+  }
+  o["disabled_reason"] = nullptr;
+  o["replication_status"] = "not-capable";  // no replication: Cinder's column default
+  o["active_backend_id"] = nullptr;
+  o["frozen"] = false;
+  return o;
+}
+
 boost::json::object versions_document(const std::string& base_url) {
   boost::json::object v3;
   v3["id"] = "v3.0";

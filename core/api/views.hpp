@@ -12,7 +12,11 @@
 //                    source_reference (detail order: reference, size, safe_to_manage,
 //                    reason_not_safe, cinder_id, extra_info) under "manageable-volumes";
 //   volume show      Cinder's v3 volume detail; admin-only attributes only for admins
-//                    (os-vol-host-attr:host is "<host>@<backend>#<pool>", as Tempest requires).
+//                    (os-vol-host-attr:host is "<host>@<backend>#<pool>", as Tempest requires);
+//   os-services      {binary, host, zone, status, state, updated_at, backend_state (≥3.49),
+//                    cluster (≥3.7), disabled_reason, replication_status, active_backend_id,
+//                    frozen} per service, as Cinder's ServiceController.index with its
+//                    os-extended-services extension loaded (the default).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -22,6 +26,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/api/microversion.hpp"
 #include "core/catalog/records.hpp"
 #include "core/listing/listing_types.hpp"
@@ -40,6 +45,9 @@ boost::json::object snapshot_manage_reply(const SnapshotRecord& snapshot);
 boost::json::object snapshot_view(const SnapshotRecord& snapshot, const ViewContext& ctx, bool detailed);
 boost::json::object volume_view(const VolumeRecord& volume, const ViewContext& ctx);
 boost::json::object volume_summary_view(const VolumeRecord& volume, const ViewContext& ctx);
+
+// One entry of GET os-services' "services" list.
+boost::json::object service_view(const ServiceView& service, const ViewContext& ctx);
 
 // The serialised response bodies of the manageable listings.
 std::string manageable_snapshots_body(const std::vector<SnapshotListingEntry>& entries, bool detailed);

@@ -8,6 +8,7 @@
 // Thread-safety: all methods may be called concurrently; reads never wait for a driver.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,12 +21,19 @@ namespace snapmgr::core {
 
 enum class ObjectKind { Volume, Snapshot };
 
+// One cinder-volume service: a backend served by one host (Cinder's service row). `updated_at`
+// is the last heartbeat (or registration); the service is up while it is younger than
+// service_down_time_s. Written by upsert_service (every field but updated_at comes from the row
+// given) and heartbeat; read by services().
 struct VolumeServiceRow {
   std::string host;
   std::string backend;   // the backend's name (the service key is host@backend)
-  std::string cluster;
-  bool disabled = false;
-  std::string updated_at;  // heartbeat
+  std::string cluster;   // "" when not clustered
+  bool disabled = false;  // `disabled: true` in the owner's configuration
+  std::string updated_at;  // heartbeat; set by the catalog, ignored by upsert_service
+  std::string availability_zone = "nova";  // Cinder's default storage_availability_zone
+  std::string advertise_url;  // the owner's internal API URL, where other nodes forward requests
+  bool backend_up = true;     // the driver loaded and initialised (Cinder's backend_state)
 };
 
 struct RowQuery {
@@ -64,8 +72,14 @@ class Catalog {
   // reading an odd one may already be out of date and must not be reused.
   virtual std::uint64_t generation() const = 0;
 
+  // Registers a service (or updates an existing row of the same host and backend) and sets its
+  // updated_at to now.
   virtual ServiceStatus upsert_service(const VolumeServiceRow& row) = 0;
-  virtual ServiceStatus heartbeat(const std::string& host) = 0;
+  // Sets updated_at to now on the rows of `host` whose backend is in `backends`, in one
+  // transaction. Returns how many rows it found: fewer than `backends.size()` means some were
+  // removed since registration (the caller registers them again).
+  virtual ServiceResult<std::size_t> heartbeat(const std::string& host, const std::vector<std::string>& backends) = 0;
+  // Every service row, ordered by host and backend.
   virtual ServiceResult<std::vector<VolumeServiceRow>> services() = 0;
 
   virtual ServiceStatus insert_volume(const VolumeRecord& row) = 0;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -16,6 +17,23 @@
 namespace snapmgr::core {
 
 TYPED_TEST_SUITE_P(CatalogContractTest);
+
+inline VolumeServiceRow service_row(std::string backend, std::string cluster, bool disabled) {
+  VolumeServiceRow row;
+  row.host = "node1";
+  row.backend = std::move(backend);
+  row.cluster = std::move(cluster);
+  row.disabled = disabled;
+  return row;
+}
+
+// Back to before migration 3 (the service registry's columns); the same SQL on every catalog.
+template <class Impl>
+void drop_service_registry_columns(Impl& impl) {
+  for (const char* column : {"availability_zone", "advertise_url", "backend_up"}) {
+    impl.exec(std::string("ALTER TABLE services DROP COLUMN ") + column);
+  }
+}
 
 inline Metadata stored_volume_metadata(Catalog& catalog, const std::string& id) {
   return (*catalog.find_volume(id))->metadata;
@@ -202,16 +220,59 @@ TYPED_TEST_P(CatalogContractTest, ThirtyTwoConcurrentInsertsOfOneReferenceYieldO
 }
 
 TYPED_TEST_P(CatalogContractTest, ServicesAreUpsertedAndHeartbeated) {
-  ASSERT_TRUE(this->catalog_->upsert_service({"node1", "fake1", "c1", false, ""}).ok());
-  ASSERT_TRUE(this->catalog_->upsert_service({"node1", "fake1", "c2", true, ""}).ok());
+  ASSERT_TRUE(this->catalog_->upsert_service(service_row("fake1", "c1", false)).ok());
+  ASSERT_TRUE(this->catalog_->upsert_service(service_row("fake1", "c2", true)).ok());
   auto services = this->catalog_->services();
   ASSERT_EQ(services->size(), 1u);
   EXPECT_EQ((*services)[0].cluster, "c2");
   EXPECT_TRUE((*services)[0].disabled);
   auto before = (*services)[0].updated_at;
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_TRUE(this->catalog_->heartbeat("node1").ok());
+  ASSERT_EQ(*this->catalog_->heartbeat("node1", {"fake1"}), 1u);
   EXPECT_NE((*this->catalog_->services())[0].updated_at, before);
+}
+
+TYPED_TEST_P(CatalogContractTest, ServiceRowsKeepTheRegistryFields) {
+  auto row = service_row("fake1", "", false);
+  row.availability_zone = "zone-a";
+  row.advertise_url = "http://10.0.0.1:8776";
+  row.backend_up = false;
+  ASSERT_TRUE(this->catalog_->upsert_service(row).ok());
+  ASSERT_TRUE(this->catalog_->upsert_service(service_row("fake2", "c1", false)).ok());
+  auto services = this->catalog_->services();
+  ASSERT_EQ(services->size(), 2u);
+  EXPECT_EQ((*services)[0].backend, "fake1");
+  EXPECT_EQ((*services)[0].availability_zone, "zone-a");
+  EXPECT_EQ((*services)[0].advertise_url, "http://10.0.0.1:8776");
+  EXPECT_FALSE((*services)[0].backend_up);
+  EXPECT_EQ((*services)[1].availability_zone, "nova");
+  EXPECT_TRUE((*services)[1].backend_up);
+  // An update writes the registry fields too.
+  row.availability_zone = "zone-b";
+  row.advertise_url = "http://10.0.0.2:8776";
+  row.backend_up = true;
+  ASSERT_TRUE(this->catalog_->upsert_service(row).ok());
+  services = this->catalog_->services();
+  ASSERT_EQ(services->size(), 2u);
+  EXPECT_EQ((*services)[0].availability_zone, "zone-b");
+  EXPECT_EQ((*services)[0].advertise_url, "http://10.0.0.2:8776");
+  EXPECT_TRUE((*services)[0].backend_up);
+}
+
+TYPED_TEST_P(CatalogContractTest, HeartbeatTouchesOnlyTheNamedServices) {
+  ASSERT_TRUE(this->catalog_->upsert_service(service_row("fake1", "", false)).ok());
+  ASSERT_TRUE(this->catalog_->upsert_service(service_row("broken", "", false)).ok());
+  auto before = *this->catalog_->services();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // "gone" has no row: the count tells the caller to register it again.
+  ASSERT_EQ(*this->catalog_->heartbeat("node1", {"fake1", "gone"}), 1u);
+  auto after = *this->catalog_->services();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].backend, "broken");
+  EXPECT_EQ(after[0].updated_at, before[0].updated_at);
+  EXPECT_NE(after[1].updated_at, before[1].updated_at);
+  EXPECT_EQ(*this->catalog_->heartbeat("node2", {"fake1"}), 0u);
+  EXPECT_EQ(*this->catalog_->heartbeat("node1", {}), 0u);
 }
 
 TYPED_TEST_P(CatalogContractTest, MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers) {
@@ -290,16 +351,39 @@ TYPED_TEST_P(CatalogContractTest, AVolumeKeepsItsPool) {
 TYPED_TEST_P(CatalogContractTest, MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool) {
   ASSERT_TRUE(this->catalog_->insert_volume(volume("v1", "volume-a")).ok());
   this->catalog_.reset();
-  // back to schema version 1: no pool column
+  // back to schema version 1: no pool column, no service registry columns (migration 3)
   this->impl_.exec("ALTER TABLE volumes DROP COLUMN pool");
+  drop_service_registry_columns(this->impl_);
   this->impl_.set_schema_version(1);
   auto reopened = this->impl_.open();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*(*reopened)->find_volume("v1"))->pool, "fake1");
-  EXPECT_EQ(this->impl_.schema_version(), 2);
-  EXPECT_EQ(latest_schema_version(), 2);
+  EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
+  EXPECT_EQ(latest_schema_version(), 3);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused, VolumesAndSnapshotsRoundTripWithMetadata, QueriesFilterLiveRows, LiveReferenceIsUniquePerBackendUntilSoftDeleted, ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict, ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime, AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired, GenerationChangesOnWrites, GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend, ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated, MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers, ReplacingMetadataKeepsOnlyTheGivenKeys, MetadataOfAMissingOrSoftDeletedRowIsNotWritten, DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool, MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool);
+TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults) {
+  this->catalog_.reset();
+  // a version-2 catalog with one registered service
+  drop_service_registry_columns(this->impl_);
+  this->impl_.exec("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
+                   "VALUES ('node1', 'fake1', 'c1', false, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
+  this->impl_.set_schema_version(2);
+  auto reopened = this->impl_.open();
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(this->impl_.schema_version(), 3);
+  auto services = (*reopened)->services();
+  ASSERT_TRUE(services.ok()) << services.error().message;
+  ASSERT_EQ(services->size(), 1u);
+  EXPECT_EQ((*services)[0].cluster, "c1");
+  EXPECT_FALSE((*services)[0].disabled);
+  EXPECT_EQ((*services)[0].availability_zone, "nova");
+  EXPECT_EQ((*services)[0].advertise_url, "");
+  EXPECT_TRUE((*services)[0].backend_up);
+  EXPECT_EQ((*services)[0].updated_at, "2026-01-01T00:00:00.000000");
+}
+
+REGISTER_TYPED_TEST_SUITE_P(CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused, VolumesAndSnapshotsRoundTripWithMetadata, QueriesFilterLiveRows, LiveReferenceIsUniquePerBackendUntilSoftDeleted, ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict, ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime, AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired, GenerationChangesOnWrites, GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend, ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated, MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers, ReplacingMetadataKeepsOnlyTheGivenKeys, MetadataOfAMissingOrSoftDeletedRowIsNotWritten, DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool, MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool,
+    ServiceRowsKeepTheRegistryFields, HeartbeatTouchesOnlyTheNamedServices, MigrationThreeGivesEarlierServicesTheDefaults);
 
 }  // namespace snapmgr::core

@@ -30,7 +30,7 @@ ServiceResult<std::unique_ptr<Catalog>> open_catalog(const HostConfig& config,
                                                      std::chrono::seconds startup_wait = kCatalogStartupWait);
 
 // For --check-config: one line about the catalog ("SQLite var/catalog.sqlite", "PostgreSQL
-// postgresql://...: reachable, schema version 2 (this snapmgrd: 2)"), or why it is not usable
+// postgresql://...: reachable, schema version 3 (this snapmgrd: 3)"), or why it is not usable
 // (one connection attempt, no retry; nothing is created or migrated).
 ServiceResult<std::string> probe_catalog(const HostConfig& config);
 

@@ -76,6 +76,13 @@ const char* const kMigrations[] = {
     ALTER TABLE volumes ADD COLUMN pool TEXT NOT NULL DEFAULT '';
     UPDATE volumes SET pool = substr(backend, instr(backend, '@') + 1);
     )sql",
+    // 3: the service registry (os-services): each service's availability zone, the URL its
+    // owner advertises to other nodes, and whether its driver is up (Cinder's backend_state).
+    R"sql(
+    ALTER TABLE services ADD COLUMN availability_zone TEXT NOT NULL DEFAULT 'nova';
+    ALTER TABLE services ADD COLUMN advertise_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE services ADD COLUMN backend_up INTEGER NOT NULL DEFAULT 1;
+    )sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

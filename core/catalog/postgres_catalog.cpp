@@ -46,21 +46,31 @@ ServiceStatus PostgresCatalog::upsert_service(const VolumeServiceRow& row) {
   return run<Done>("registering service " + row.host + "@" + row.backend, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
     const auto now = now_timestamp();
-    tx.exec_params("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
-                   "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (host, backend) DO UPDATE SET "
-                   "cluster = excluded.cluster, disabled = excluded.disabled, updated_at = excluded.updated_at",
-                   row.host, row.backend, row.cluster, row.disabled, now, now);
+    tx.exec_params("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at, "
+                   "availability_zone, advertise_url, backend_up) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                   "ON CONFLICT (host, backend) DO UPDATE SET cluster = excluded.cluster, "
+                   "disabled = excluded.disabled, updated_at = excluded.updated_at, "
+                   "availability_zone = excluded.availability_zone, advertise_url = excluded.advertise_url, "
+                   "backend_up = excluded.backend_up",
+                   row.host, row.backend, row.cluster, row.disabled, now, now, row.availability_zone,
+                   row.advertise_url, row.backend_up);
     commit(tx, c);
     return Done{};
   });
 }
 
-ServiceStatus PostgresCatalog::heartbeat(const std::string& host) {
-  return run<Done>("heartbeat", [&](pqxx::connection& c) -> ServiceStatus {
+ServiceResult<std::size_t> PostgresCatalog::heartbeat(const std::string& host, const std::vector<std::string>& backends) {
+  return run<std::size_t>("heartbeat", [&](pqxx::connection& c) -> ServiceResult<std::size_t> {
     pqxx::work tx(c);
-    tx.exec_params("UPDATE services SET updated_at = $1 WHERE host = $2", now_timestamp(), host);
+    const auto now = now_timestamp();
+    std::size_t found = 0;
+    for (const auto& backend : backends) {
+      found += static_cast<std::size_t>(
+          tx.exec_params("UPDATE services SET updated_at = $1 WHERE host = $2 AND backend = $3", now, host, backend)
+              .affected_rows());
+    }
     commit(tx, c);
-    return Done{};
+    return found;
   });
 }
 
@@ -68,10 +78,19 @@ ServiceResult<std::vector<VolumeServiceRow>> PostgresCatalog::services() {
   return run<std::vector<VolumeServiceRow>>("listing services", [&](pqxx::connection& c) {
     ReadTransaction tx(c);
     std::vector<VolumeServiceRow> out;
-    for (const auto& r : tx.exec(std::string("SELECT host, backend, cluster, disabled, updated_at FROM services ORDER BY host") +
+    for (const auto& r : tx.exec(std::string("SELECT host, backend, cluster, disabled, updated_at, availability_zone, "
+                                             "advertise_url, backend_up FROM services ORDER BY host") +
                                  rows::kByteOrder + ", backend" + rows::kByteOrder)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<bool>(),
-                     r[4].as<std::string>()});
+      VolumeServiceRow row;
+      row.host = r[0].as<std::string>();
+      row.backend = r[1].as<std::string>();
+      row.cluster = r[2].as<std::string>();
+      row.disabled = r[3].as<bool>();
+      row.updated_at = r[4].as<std::string>();
+      row.availability_zone = r[5].as<std::string>();
+      row.advertise_url = r[6].as<std::string>();
+      row.backend_up = r[7].as<bool>();
+      out.push_back(std::move(row));
     }
     return ServiceResult<std::vector<VolumeServiceRow>>(std::move(out));
   });

@@ -45,7 +45,7 @@ class PostgresCatalog final : public Catalog {
   std::uint64_t generation() const override { return generation_.load(); }
 
   ServiceStatus upsert_service(const VolumeServiceRow& row) override;
-  ServiceStatus heartbeat(const std::string& host) override;
+  ServiceResult<std::size_t> heartbeat(const std::string& host, const std::vector<std::string>& backends) override;
   ServiceResult<std::vector<VolumeServiceRow>> services() override;
 
   ServiceStatus insert_volume(const VolumeRecord& row) override;

@@ -292,8 +292,8 @@ TEST_F(PostgresCatalogTest, AStoppedServerMakesEveryCallUnavailableQuicklyAndNot
   note(catalog_->update_metadata(ObjectKind::Volume, "v1", {{"x", "y"}}, true));
   note(catalog_->delete_metadata_key(ObjectKind::Volume, "v1", "k"));
   note(catalog_->insert_snapshot(snapshot("s1", "v1", "lvol0")));
-  note(catalog_->upsert_service({"node1", "fake1", "", false, ""}));
-  note(catalog_->heartbeat("node1"));
+  note(catalog_->upsert_service(service_row("fake1", "", false)));
+  note(catalog_->heartbeat("node1", {"fake1"}));
   note(catalog_->services());
   note(catalog_->live_references(ObjectKind::Volume, "node1@fake1"));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << "connection refused is reported at once";
@@ -405,7 +405,7 @@ TEST_F(PostgresCatalogTest, TheFactoryReadsThePasswordFileAndProbesForCheckConfi
   config.catalog = CatalogConfig{impl_.settings().url, file, 2, 1};
   auto probed = probe_catalog(config);
   ASSERT_TRUE(probed.ok()) << probed.error().message;
-  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 2 (this snapmgrd: 2)");
+  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 3 (this snapmgrd: 3)");
   auto opened = open_catalog(config, 0s);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_TRUE((*opened)->insert_volume(volume("v1", "volume-a")).ok());

@@ -84,9 +84,12 @@ ServiceStatus SqliteCatalog::upsert_service(const VolumeServiceRow& row) {
   try {
     std::lock_guard lock(writer_mutex_);
     SQLite::Statement q(*writer_,
-                        "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host, backend) DO UPDATE SET "
-                        "cluster = excluded.cluster, disabled = excluded.disabled, updated_at = excluded.updated_at");
+                        "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at, "
+                        "availability_zone, advertise_url, backend_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (host, backend) DO UPDATE SET cluster = excluded.cluster, "
+                        "disabled = excluded.disabled, updated_at = excluded.updated_at, "
+                        "availability_zone = excluded.availability_zone, advertise_url = excluded.advertise_url, "
+                        "backend_up = excluded.backend_up");
     const auto now = now_timestamp();
     q.bind(1, row.host);
     q.bind(2, row.backend);
@@ -94,6 +97,9 @@ ServiceStatus SqliteCatalog::upsert_service(const VolumeServiceRow& row) {
     q.bind(4, row.disabled ? 1 : 0);
     q.bind(5, now);
     q.bind(6, now);
+    q.bind(7, row.availability_zone);
+    q.bind(8, row.advertise_url);
+    q.bind(9, row.backend_up ? 1 : 0);
     q.exec();
     return Done{};
   } catch (const std::exception& e) {
@@ -101,14 +107,22 @@ ServiceStatus SqliteCatalog::upsert_service(const VolumeServiceRow& row) {
   }
 }
 
-ServiceStatus SqliteCatalog::heartbeat(const std::string& host) {
+ServiceResult<std::size_t> SqliteCatalog::heartbeat(const std::string& host, const std::vector<std::string>& backends) {
   try {
     std::lock_guard lock(writer_mutex_);
-    SQLite::Statement q(*writer_, "UPDATE services SET updated_at = ? WHERE host = ?");
-    q.bind(1, now_timestamp());
-    q.bind(2, host);
-    q.exec();
-    return Done{};
+    SQLite::Transaction tx(*writer_);
+    SQLite::Statement q(*writer_, "UPDATE services SET updated_at = ? WHERE host = ? AND backend = ?");
+    const auto now = now_timestamp();
+    std::size_t found = 0;
+    for (const auto& backend : backends) {
+      q.bind(1, now);
+      q.bind(2, host);
+      q.bind(3, backend);
+      found += static_cast<std::size_t>(q.exec());
+      q.reset();
+    }
+    tx.commit();
+    return found;
   } catch (const std::exception& e) {
     return internal("heartbeat", e);
   }
@@ -117,11 +131,21 @@ ServiceStatus SqliteCatalog::heartbeat(const std::string& host) {
 ServiceResult<std::vector<VolumeServiceRow>> SqliteCatalog::services() {
   try {
     ReaderLease lease(*this);
-    SQLite::Statement q(lease.db(), "SELECT host, backend, cluster, disabled, updated_at FROM services ORDER BY host, backend");
+    SQLite::Statement q(lease.db(),
+                        "SELECT host, backend, cluster, disabled, updated_at, availability_zone, advertise_url, "
+                        "backend_up FROM services ORDER BY host, backend");
     std::vector<VolumeServiceRow> out;
     while (q.executeStep()) {
-      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                     q.getColumn(3).getInt() != 0, q.getColumn(4).getString()});
+      VolumeServiceRow row;
+      row.host = q.getColumn(0).getString();
+      row.backend = q.getColumn(1).getString();
+      row.cluster = q.getColumn(2).getString();
+      row.disabled = q.getColumn(3).getInt() != 0;
+      row.updated_at = q.getColumn(4).getString();
+      row.availability_zone = q.getColumn(5).getString();
+      row.advertise_url = q.getColumn(6).getString();
+      row.backend_up = q.getColumn(7).getInt() != 0;
+      out.push_back(std::move(row));
     }
     return out;
   } catch (const std::exception& e) {

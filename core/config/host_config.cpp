@@ -14,6 +14,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "core/config/advertise_url.hpp"
 #include "host/yaml_values.hpp"
 
 namespace snapmgr::core {
@@ -154,6 +155,42 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
   config.backends.push_back(std::move(b));
 }
 
+// advertise_url, report_interval_s and service_down_time_s (the service registry, Cinder's
+// report_interval and service_down_time): a heartbeat period that is not shorter than the down
+// time would show live services as down.
+void check_service_registry(Checker& c, const OptionValue& doc, HostConfig& config) {
+  using T = snapmgr::OptionType;
+  if (auto* v = c.get(doc, "", "advertise_url", T::String)) {
+    if (auto problem = advertise_url_problem(v->as_string())) c.error(v->line(), "advertise_url", *problem);
+    else config.advertise_url = v->as_string();
+  }
+  const OptionValue* interval = c.get(doc, "", "report_interval_s", T::Integer);
+  if (interval) {
+    if (interval->as_int() < 1 || interval->as_int() > 3600) {
+      c.error(interval->line(), "report_interval_s", "must be between 1 and 3600");
+      interval = nullptr;
+    } else {
+      config.report_interval_s = static_cast<int>(interval->as_int());
+    }
+  }
+  const OptionValue* down = c.get(doc, "", "service_down_time_s", T::Integer);
+  if (down) {
+    if (down->as_int() < 2 || down->as_int() > 86400) {
+      c.error(down->line(), "service_down_time_s", "must be between 2 and 86400");
+      return;
+    }
+    config.service_down_time_s = static_cast<int>(down->as_int());
+  }
+  if (config.service_down_time_s > config.report_interval_s) return;
+  const std::string both = " (report_interval_s " + std::to_string(config.report_interval_s) +
+                           ", service_down_time_s " + std::to_string(config.service_down_time_s) + ")";
+  if (down) {
+    c.error(down->line(), "service_down_time_s", "must be greater than report_interval_s" + both);
+  } else if (interval) {
+    c.error(interval->line(), "report_interval_s", "must be less than service_down_time_s" + both);
+  }
+}
+
 // `catalog: {url, password_file, pool_size}`. The URL is never quoted back in a message: a
 // refused one may hold a password.
 void parse_catalog(Checker& c, const OptionValue& v, HostConfig& config) {
@@ -199,7 +236,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   }
   c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
                         "call_timeout_s", "adoption_workers", "listing_max_age_ms", "max_connections", "catalog",
-                        "backends"});
+                        "backends", "advertise_url", "report_interval_s", "service_down_time_s"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
     if (!std::regex_match(v->as_string(), kHost)) {
@@ -265,6 +302,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     if (v->as_int() < 0 || v->as_int() > 1000000) c.error(v->line(), "max_connections", "must be between 0 and 1000000");
     else config.max_connections = static_cast<int>(v->as_int());
   }
+  check_service_registry(c, doc, config);
   if (auto* v = c.get(doc, "", "catalog", T::Map)) parse_catalog(c, *v, config);
   if (auto* v = c.get(doc, "", "backends", T::List, true)) {
     std::map<std::string, int> seen;

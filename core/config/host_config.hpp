@@ -63,6 +63,9 @@ struct HostConfig {
   int adoption_workers = 4;    // threads that run the driver's adopt steps after a 202
   int listing_max_age_ms = 1000;  // how old a backend's listing may be when reused; 0: never
   int max_connections = 0;     // open HTTP connections at once; 0: derived from the fd limit
+  std::string advertise_url;   // empty: derived from the bound address (advertise_url.hpp)
+  int report_interval_s = 10;  // service heartbeat period (Cinder's report_interval)
+  int service_down_time_s = 60;  // a heartbeat older than this: the service is down; > report_interval_s
   std::optional<CatalogConfig> catalog;  // nullopt: SQLite in state_dir
   std::vector<BackendConfig> backends;
 };

@@ -15,6 +15,7 @@
 
 #include "core/api/api_handler.hpp"
 #include "core/api/http_server.hpp"
+#include "core/config/advertise_url.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
 #include "core/adoption/manage_service_factory.hpp"
@@ -99,6 +100,14 @@ int run_daemon(const std::string& config_path) {
   auto port = server.start();
   if (!port) {
     std::cerr << "snapmgrd: not started: " << port.error() << "\n";
+    return 1;
+  }
+  // Registered once the API listens, so that the advertised URL carries the port actually bound;
+  // the port file (what tests and scripts wait for) follows.
+  const std::string advertise = advertised_url(setup.config, *port);
+  if (auto st = service->register_services(advertise); !st) {
+    std::cerr << "snapmgrd: not started: " << st.error().message << "\n";
+    server.stop();
     return 1;
   }
   const std::string port_file = port_file_path(setup.config.state_dir);

@@ -6,7 +6,8 @@ The steps run in order (unittest sorts the test_NN names) and share one daemon:
 adopt a volume (`manage`, `show` until available), list manageable snapshots (summary,
 --detailed, --sort/--limit/--offset/--marker, --cluster), adopt one (`snapshot-manage` by volume
 name, `snapshot-show` until available), see it `already managed` with its cinder_id,
-`snapshot-unmanage` it, and see it safe again. Every command's exit code and output are checked.
+`snapshot-unmanage` it, and see it safe again; then `service-list` (os-services) with its
+filters and microversion-dependent columns. Every command's exit code and output are checked.
 
 Run: /usr/bin/python3 cinderclient_e2e_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
 (`python3` on PATH may be a build that cannot import Debian's cinderclient.)
@@ -203,6 +204,27 @@ class CinderclientEndToEnd(unittest.TestCase):
         self.assertEqual(row[2], "True")
         self.assertEqual(row[4], "-")  # cinderclient prints null as "-"
         self.assertEqual(row[5], "-")
+
+    def test_07_service_list(self):
+        out = self.cinder("service-list")  # 3.8: with the cluster column (3.7)
+        self.assertEqual(table_header(out), ["Binary", "Host", "Zone", "Status", "State", "Updated_at", "Cluster",
+                                             "Disabled Reason"])
+        rows = table_rows(out)
+        self.assertEqual(len(rows), 1, out)
+        binary, host, zone, status, state, updated_at, cluster, reason = rows[0]
+        self.assertEqual((binary, host, zone, status, state, cluster, reason),
+                         ("cinder-volume", "node1@fake1", "nova", "enabled", "up", "c1@fake1", "-"))
+        self.assertRegex(updated_at, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$")
+        out = self.cinder("service-list", "--withreplication", "True", version="3.49")
+        self.assertEqual(table_header(out)[-5:], ["Replication Status", "Active Backend ID", "Frozen",
+                                                  "Disabled Reason", "Backend State"])
+        self.assertEqual(table_rows(out)[0][-5:], ["not-capable", "-", "False", "-", "up"])
+        out = self.cinder("service-list", "--host", "node1", "--binary", "cinder-volume", version="3.0")
+        self.assertEqual(table_header(out), ["Binary", "Host", "Zone", "Status", "State", "Updated_at",
+                                             "Disabled Reason"])
+        self.assertEqual([row[1] for row in table_rows(out)], ["node1@fake1"])
+        out = self.cinder("service-list", "--binary", "cinder-scheduler")
+        self.assertEqual(table_rows(out), [])  # snapmgr has no scheduler service
 
 
 def main():

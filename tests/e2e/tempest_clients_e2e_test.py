@@ -7,11 +7,12 @@ client raises otherwise), so each test is one call of one client that snapmgr se
   VolumeManageClient.manage_volume, SnapshotManageClient.manage_snapshot;
   VolumesClient: show_volume, list_volumes (with and without detail), the six volume metadata
   calls, unmanage_volume; SnapshotsClient: show_snapshot, list_snapshots (with and without
-  detail), the six snapshot metadata calls, unmanage_snapshot; and the NotFound paths.
+  detail), the six snapshot metadata calls, unmanage_snapshot; ServicesClient.list_services
+  (with each of its schemas: below 3.7 and from 3.7 with `cluster`, and at 3.49 with
+  `backend_state`); and the NotFound paths.
 
-Not covered: ServicesClient (GET /v3/{p}/os-services) — snapmgr does not serve it yet (a later
-issue delivers it), and the calls of resources snapmgr does not implement (create, delete,
-attach, ...).
+Not covered: the calls of resources snapmgr does not implement (create, delete, attach,
+os-services' enable/disable/freeze/thaw/failover, ...).
 
 The clients are built directly on a no-auth AuthProvider (token "admin:<project>", base URL
 http://127.0.0.1:PORT/v3/<project>), so nothing talks to Keystone. The steps run in order
@@ -27,6 +28,8 @@ from e2e_support import Snapmgrd, daemon_arguments, run_tests
 
 from tempest.lib import auth
 from tempest.lib import exceptions as lib_exc
+from tempest.lib.services.volume import base_client
+from tempest.lib.services.volume.v3 import services_client
 from tempest.lib.services.volume.v3 import snapshot_manage_client
 from tempest.lib.services.volume.v3 import snapshots_client
 from tempest.lib.services.volume.v3 import volume_manage_client
@@ -110,6 +113,7 @@ class TempestClients(unittest.TestCase):
         cls.snapshots = snapshots_client.SnapshotsClient(**common)
         cls.volume_manage = volume_manage_client.VolumeManageClient(**common)
         cls.snapshot_manage = snapshot_manage_client.SnapshotManageClient(**common)
+        cls.services = services_client.ServicesClient(**common)
         cls.volume_id = None
         cls.snapshot_id = None
 
@@ -310,6 +314,35 @@ class TempestClients(unittest.TestCase):
         self.volumes.wait_for_resource_deletion(self.volume_id)
         with self.assertRaises(lib_exc.NotFound):
             self.volumes.unmanage_volume(self.volume_id)
+
+    # Services (os-services): the client picks Tempest's schema by the module's microversion.
+
+    def list_services_at(self, microversion, **params):
+        saved = base_client.VOLUME_MICROVERSION
+        base_client.VOLUME_MICROVERSION = microversion
+        try:
+            return self.services.list_services(**params)
+        finally:
+            base_client.VOLUME_MICROVERSION = saved
+
+    def test_50_list_services(self):
+        for microversion in (None, "3.6"):  # the base schema: no `cluster` allowed
+            services = self.list_services_at(microversion)["services"]
+            self.assertEqual(len(services), 1)
+            self.assertEqual(services[0]["binary"], "cinder-volume")
+            self.assertEqual(services[0]["host"], "node1@tempest1")
+            self.assertEqual(services[0]["state"], "up")
+            self.assertNotIn("cluster", services[0])
+        services = self.list_services_at("3.7")["services"]  # Tempest's v3_7 schema
+        self.assertIsNone(services[0]["cluster"])
+        services = self.list_services_at("3.49")["services"]
+        self.assertEqual(services[0]["backend_state"], "up")
+
+    def test_51_list_services_filters(self):
+        body = self.list_services_at("3.7", host="node1", binary="cinder-volume")
+        self.assertEqual([s["host"] for s in body["services"]], ["node1@tempest1"])
+        self.assertEqual(self.list_services_at("3.7", binary="cinder-scheduler")["services"], [])
+        self.assertEqual(self.list_services_at("3.7", host="node2")["services"], [])
 
 
 def main():
