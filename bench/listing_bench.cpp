@@ -1,6 +1,6 @@
 // The host side of a listing (target: bench/README.md): a driver's streamed records → aggregation against
-// the catalog's managed set into compact storage → sort → page, at 1k, 10k and 100k snapshot records with 10% already
-// managed, sort size:desc, limit 1000; the same with a marker in the middle of the order; the
+// the catalog's managed set into compact storage → sort → page, at 1k, 10k and 100k snapshot records with 10%
+// already managed, sort size:desc, limit 1000; the same with a marker in the middle of the order; the
 // JSON body of a 1,000-entry detail page (view + serialisation, as the API answers it).
 //
 //   build/bench/listing_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only=true

@@ -13,13 +13,11 @@ namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
   po::options_description options("snapmgrd options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("version", "print the version and SDK ABI")
-      ("config,c", po::value<std::string>(), "run the service with this configuration file")
-      ("check-config", po::value<std::string>(), "check a configuration file and its plugins, then exit")
-      ("list-drivers", "print the drivers found in the plugin path and their capabilities")
-      ("plugin-path", po::value<std::vector<std::string>>(), "plugin directory for --list-drivers (repeatable)");
+  options.add_options()("help,h", "show this help")("version", "print the version and SDK ABI")(
+      "config,c", po::value<std::string>(), "run the service with this configuration file")(
+      "check-config", po::value<std::string>(), "check a configuration file and its plugins, then exit")(
+      "list-drivers", "print the drivers found in the plugin path and their capabilities")(
+      "plugin-path", po::value<std::vector<std::string>>(), "plugin directory for --list-drivers (repeatable)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -33,8 +31,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (vm.count("version")) {
-    std::cout << "snapmgrd " << snapmgr::kSdkVersion << " (SDK ABI " << snapmgr::kAbiMajor << "."
-              << snapmgr::kAbiMinor << ", " << snapmgr::kBuildFingerprint << ")\n";
+    std::cout << "snapmgrd " << snapmgr::kSdkVersion << " (SDK ABI " << snapmgr::kAbiMajor << "." << snapmgr::kAbiMinor
+              << ", " << snapmgr::kBuildFingerprint << ")\n";
     return 0;
   }
   if (vm.count("check-config")) {

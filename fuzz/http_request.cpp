@@ -29,17 +29,17 @@
 #include <string_view>
 #include <thread>
 
+#include <spdlog/sinks/null_sink.h>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/sinks/null_sink.h>
 
+#include "core/adoption/manage_service_factory.hpp"
 #include "core/api/api_handler.hpp"
 #include "core/api/http_server.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
-#include "core/adoption/manage_service_factory.hpp"
 
 namespace {
 
@@ -96,7 +96,8 @@ struct Server {
     dir = pattern;
     const auto config = (dir / "snapmgr.yaml").string();
     std::ofstream(config) << "host: node1\nstate_dir: " << (dir / "var").string() << "\nplugin_path: ["
-                          << SNAPMGR_PLUGIN_DIR << "]\nbackends:\n" << kBackends;
+                          << SNAPMGR_PLUGIN_DIR << "]\nbackends:\n"
+                          << kBackends;
     setup = start_host(config, false);
     if (!setup.errors.empty()) fail(to_string(setup.errors));
     auto opened = open_manage_service(setup.config, *setup.backends);
@@ -176,9 +177,11 @@ beast::error_code feed(Parser& parser, std::string_view& rest, bool header_only,
 std::optional<api::HttpResponse> refusal(beast::error_code ec, const api::HttpServerOptions& limits) {
   api::ApiError error;
   if (ec == http::error::body_limit) {
-    error = {413, "Request is too large. Larger than max_request_body_size (" + std::to_string(limits.body_limit) + ")."};
+    error = {413,
+             "Request is too large. Larger than max_request_body_size (" + std::to_string(limits.body_limit) + ")."};
   } else if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    error = {431, "Request header fields are too large (the limit is " + std::to_string(limits.header_limit) + " bytes)."};
+    error = {431,
+             "Request header fields are too large (the limit is " + std::to_string(limits.header_limit) + " bytes)."};
   } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
              ec != http::error::end_of_stream && ec != http::error::partial_message) {
     error = api::ApiError::bad_request("Malformed HTTP request: " + ec.message() + ".");

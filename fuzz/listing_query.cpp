@@ -49,8 +49,8 @@ struct Listings {
     snapshots = std::make_shared<SnapshotListing>(s, std::make_shared<ManagedIndex>(ObjectKind::Snapshot, managed));
     const std::vector<snapmgr::ManageableVolume> v = {volume("volume-a", 2147483648), volume("volume-b", 1),
                                                       volume("volume-c", 0)};
-    volumes = std::make_shared<VolumeListing>(v, std::make_shared<ManagedIndex>(ObjectKind::Volume,
-                                                                                std::vector<ManagedReference>{}));
+    volumes = std::make_shared<VolumeListing>(
+        v, std::make_shared<ManagedIndex>(ObjectKind::Volume, std::vector<ManagedReference>{}));
   }
 };
 

@@ -17,9 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto header = parse_qcow2_header(head, size);
   if (!header || !header->has_backing_file()) return 0;
   // A read at an offset past the end returns nothing; a short read returns what is there.
-  const std::string_view name_bytes =
-      header->backing_file_offset < size ? file.substr(header->backing_file_offset, header->backing_file_size)
-                                         : std::string_view();
+  const std::string_view name_bytes = header->backing_file_offset < size
+                                          ? file.substr(header->backing_file_offset, header->backing_file_size)
+                                          : std::string_view();
   (void)backing_file_name(*header, name_bytes);
   return 0;
 }

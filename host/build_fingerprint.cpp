@@ -19,9 +19,7 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 }  // namespace
 
-std::string BuildFingerprint::current_form() const {
-  return (library.empty() ? "?" : library) + "/" + abi + "/" + sdk;
-}
+std::string BuildFingerprint::current_form() const { return (library.empty() ? "?" : library) + "/" + abi + "/" + sdk; }
 
 std::string BuildFingerprint::describe_library() const {
   if (library == "libstdc++" && abi == "cxx11abi=1") {
@@ -55,8 +53,8 @@ std::string fingerprint_mismatch(std::string_view plugin, std::string_view host)
   auto p = parse_fingerprint(plugin);
   auto h = parse_fingerprint(host);
   const std::string both = "build fingerprint differs: plugin '" + std::string(plugin) + "'" +
-                           (p && p->legacy ? " (SDK 2.0 form, read as '" + p->current_form() + "')" : "") +
-                           ", host '" + std::string(host) + "'";
+                           (p && p->legacy ? " (SDK 2.0 form, read as '" + p->current_form() + "')" : "") + ", host '" +
+                           std::string(host) + "'";
   if (!p) return both + ": the plugin's fingerprint is not one snapmgr writes";
   if (!h) return both + ": the host's fingerprint is not one snapmgr writes";
   if (!p->library.empty() && p->current_form() == h->current_form()) return {};

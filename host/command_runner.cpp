@@ -50,7 +50,8 @@ std::vector<std::string> child_environment(const std::vector<std::pair<std::stri
     std::string_view entry(*e);
     bool replaced = false;
     for (const auto& [key, value] : extra) {
-      replaced = replaced || (entry.size() > key.size() && entry.compare(0, key.size(), key) == 0 && entry[key.size()] == '=');
+      replaced =
+          replaced || (entry.size() > key.size() && entry.compare(0, key.size(), key) == 0 && entry[key.size()] == '=');
     }
     if (!replaced) env.emplace_back(entry);
   }
@@ -60,8 +61,7 @@ std::vector<std::string> child_environment(const std::vector<std::pair<std::stri
 
 }  // namespace
 
-snapmgr::Result<snapmgr::CommandOutput> ProcessCommandRunner::run(
-    const snapmgr::Command& command) noexcept {
+snapmgr::Result<snapmgr::CommandOutput> ProcessCommandRunner::run(const snapmgr::Command& command) noexcept {
   using snapmgr::Error;
   if (command.argv.empty() || command.argv[0].empty()) return Error::backend("empty command line");
   const std::string& program = command.argv[0];

@@ -21,9 +21,9 @@ ConfigErrors validate_driver_options(snapmgr::OptionValue& options_value, const 
       continue;
     }
     if (!value.is_null() && !value.matches(spec->type)) {
-      errors.push_back({file, value.line(), path + "." + key,
-                        "expected " + with_article(snapmgr::to_string(spec->type)) + ", found " +
-                            with_article(kind_name(value))});
+      errors.push_back(
+          {file, value.line(), path + "." + key,
+           "expected " + with_article(snapmgr::to_string(spec->type)) + ", found " + with_article(kind_name(value))});
     }
   }
   for (const auto& spec : driver.options) {

@@ -137,8 +137,8 @@ DriverCreation create_driver(const LoadedPlugin& plugin, const snapmgr::DriverCo
   }
   Outcome outcome = future.get();
   if (!outcome.ok()) {
-    result.error = who + ": initialisation failed: " + std::string(to_string(outcome.error().code())) +
-                   ": " + outcome.error().message();
+    result.error = who + ": initialisation failed: " + std::string(to_string(outcome.error().code())) + ": " +
+                   outcome.error().message();
     return result;
   }
   if (!outcome.value()) {

@@ -50,8 +50,8 @@ struct LibraryPinningDeleter {
 using DriverPtr = std::unique_ptr<snapmgr::Driver, LibraryPinningDeleter>;
 
 struct DriverCreation {
-  DriverPtr driver;     // null on failure
-  std::string error;    // why, when driver is null
+  DriverPtr driver;   // null on failure
+  std::string error;  // why, when driver is null
 };
 
 // Calls the plugin's factory. `context` must outlive the driver. If the factory has not

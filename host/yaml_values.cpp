@@ -43,8 +43,7 @@ OptionValue to_option_value(const YAML::Node& node) {
   const int line = line_of(node);
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return OptionValue{};
+    case YAML::NodeType::Undefined: return OptionValue{};
     case YAML::NodeType::Scalar:
       if (node.Tag() == "!") return OptionValue(node.Scalar(), line);  // quoted
       return plain_scalar(node.Scalar(), line);

@@ -2,15 +2,15 @@
 // row `creating`, answer, then the driver's adopt step on a worker → `available` or `error`.
 #include <boost/asio/post.hpp>
 
+#include "core/adoption/catalog_manage_service.hpp"
+#include "core/adoption/host_resolution.hpp"
+#include "core/adoption/ids.hpp"
+#include "core/backends/driver_call.hpp"
+#include "core/backends/driver_errors.hpp"
 #include "core/catalog/reference_codec.hpp"
 #include "core/catalog/timestamps.hpp"
 #include "core/common/echoed.hpp"
 #include "core/logging/logging.hpp"
-#include "core/adoption/catalog_manage_service.hpp"
-#include "core/backends/driver_call.hpp"
-#include "core/backends/driver_errors.hpp"
-#include "core/adoption/host_resolution.hpp"
-#include "core/adoption/ids.hpp"
 
 namespace snapmgr::core {
 namespace {
@@ -23,8 +23,8 @@ std::optional<ServiceError> volume_state_problem(const VolumeRecord& volume) {
   if (volume.status == "error") return invalid("The snapshot cannot be created when the volume is in error status.");
   if (volume.status.rfind("replica_", 0) == 0) return invalid("Snapshot of secondary replica is not allowed.");
   if (volume.status != "available" && volume.status != "in-use") {
-    return invalid("Volume " + volume.id + " status must be available, in-use, but current status is: " +
-                   volume.status + ".");
+    return invalid("Volume " + volume.id +
+                   " status must be available, in-use, but current status is: " + volume.status + ".");
   }
   return std::nullopt;
 }
@@ -103,7 +103,8 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   row.metadata = request.metadata;
   row.created_at = now_timestamp();
   if (auto st = catalog_->insert_snapshot(row); !st) return st.error();
-  log().info("snapshot {} adopting {} on {} (volume {})", row.id, to_canonical_json(canonical), row.backend, volume->id);
+  log().info("snapshot {} adopting {} on {} (volume {})", row.id, to_canonical_json(canonical), row.backend,
+             volume->id);
 
   const std::int64_t size_gib = round_up_to_gib(inspected->size_bytes);
   boost::asio::post(workers_, [this, row, volume_reference, size_gib, rid = caller.request_id] {
@@ -112,8 +113,9 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   return row;
 }
 
-void CatalogManageService::finish_snapshot_adoption(const SnapshotRecord& row, const snapmgr::StringMap& volume_reference,
-                                                    std::int64_t size_gib, const std::string& request_id) {
+void CatalogManageService::finish_snapshot_adoption(const SnapshotRecord& row,
+                                                    const snapmgr::StringMap& volume_reference, std::int64_t size_gib,
+                                                    const std::string& request_id) {
   RequestIdScope scope(request_id);
   try {
     auto backend = backend_of_row(backends_, row.backend);
@@ -136,7 +138,8 @@ void CatalogManageService::finish_snapshot_adoption(const SnapshotRecord& row, c
     auto applied = catalog_->update_snapshot(row.id, done);
     if (!applied.ok()) return mark_snapshot_error(row.id, applied.error().message);
     if (!*applied) {
-      log().warn("snapshot {} was adopted as {} but its row is no longer 'creating'", row.id, to_canonical_json(*adopted));
+      log().warn("snapshot {} was adopted as {} but its row is no longer 'creating'", row.id,
+                 to_canonical_json(*adopted));
       return;
     }
     log().info("snapshot {} available: {} GiB, provider reference {}", row.id, size_gib, to_canonical_json(*adopted));
@@ -150,10 +153,12 @@ void CatalogManageService::mark_snapshot_error(const std::string& id, const std:
   failed.expected_status = {"creating"};
   failed.status = "error";
   auto st = catalog_->update_snapshot(id, failed);
-  log().error("snapshot {} adoption failed: {}{}", id, reason, st.ok() ? "" : " (and marking it failed: " + st.error().message + ")");
+  log().error("snapshot {} adoption failed: {}{}", id, reason,
+              st.ok() ? "" : " (and marking it failed: " + st.error().message + ")");
 }
 
-ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolumeRequest& request, const Caller& caller) {
+ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolumeRequest& request,
+                                                                const Caller& caller) {
   auto backend = resolve_one_backend(backends_, request.host, request.cluster);
   if (!backend.ok()) return backend.error();
   snapmgr::VolumeAdoption* adoption = (*backend)->volume_adoption();
@@ -165,10 +170,9 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   const std::string what = "inspecting volume " + echoed(to_canonical_json(request.ref)) + " on " + (*backend)->key;
   auto place = enter_now(**backend);
   if (!place.ok()) return place.error();
-  auto inspected = call_with_deadline(new_call(caller.request_id), what, std::move(*place),
-                                      [adoption, ref = request.ref](const snapmgr::Call& c) {
-                                        return adoption->inspect_volume(c, ref);
-                                      });
+  auto inspected = call_with_deadline(
+      new_call(caller.request_id), what, std::move(*place),
+      [adoption, ref = request.ref](const snapmgr::Call& c) { return adoption->inspect_volume(c, ref); });
   if (!inspected.ok()) {
     if (inspected.error().code() == snapmgr::ErrorCode::InvalidReference)
       return invalid_reference("volume", request.ref, inspected.error().message());
@@ -234,7 +238,8 @@ void CatalogManageService::mark_volume_error(const std::string& id, const std::s
   failed.expected_status = {"creating"};
   failed.status = "error";
   auto st = catalog_->update_volume(id, failed);
-  log().error("volume {} adoption failed: {}{}", id, reason, st.ok() ? "" : " (and marking it failed: " + st.error().message + ")");
+  log().error("volume {} adoption failed: {}{}", id, reason,
+              st.ok() ? "" : " (and marking it failed: " + st.error().message + ")");
 }
 
 }  // namespace snapmgr::core

@@ -1,7 +1,7 @@
 #include "core/adoption/catalog_manage_service.hpp"
 
-#include "core/logging/logging.hpp"
 #include "core/adoption/host_resolution.hpp"
+#include "core/logging/logging.hpp"
 
 namespace snapmgr::core {
 namespace {
@@ -52,18 +52,16 @@ snapmgr::Call CatalogManageService::new_call(const std::string& request_id) cons
   return call;
 }
 
-ServiceResult<std::vector<SnapshotListingEntry>> CatalogManageService::list_manageable_snapshots(const ListingQuery& query,
-                                                                                                 const Caller& caller) {
-  return list_across<SnapshotListing>(backends_, query, [&](const Backend& b) {
-    return listings_.snapshots(b, caller.request_id);
-  });
+ServiceResult<std::vector<SnapshotListingEntry>> CatalogManageService::list_manageable_snapshots(
+    const ListingQuery& query, const Caller& caller) {
+  return list_across<SnapshotListing>(backends_, query,
+                                      [&](const Backend& b) { return listings_.snapshots(b, caller.request_id); });
 }
 
 ServiceResult<std::vector<VolumeListingEntry>> CatalogManageService::list_manageable_volumes(const ListingQuery& query,
                                                                                              const Caller& caller) {
-  return list_across<VolumeListing>(backends_, query, [&](const Backend& b) {
-    return listings_.volumes(b, caller.request_id);
-  });
+  return list_across<VolumeListing>(backends_, query,
+                                    [&](const Backend& b) { return listings_.volumes(b, caller.request_id); });
 }
 
 ServiceResult<VolumeRecord> CatalogManageService::get_volume(const std::string& id) {

@@ -16,11 +16,11 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/backends/backend_registry.hpp"
 #include "core/catalog/catalog.hpp"
 #include "core/config/host_config.hpp"
 #include "core/listing/listing_coordinator.hpp"
-#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core {
 

@@ -66,8 +66,10 @@ ServiceResult<std::vector<const Backend*>> resolve_listing_backends(const Backen
   if (members.empty()) return ServiceError{Fault::NotFound, "Service cinder-volume could not be found."};
   std::vector<const Backend*> up;
   for (const Backend* b : members) {
-    if (b->up()) up.push_back(b);
-    else log().warn("cluster {}: skipping backend {} ({})", value, b->key, to_string(b->state));
+    if (b->up())
+      up.push_back(b);
+    else
+      log().warn("cluster {}: skipping backend {} ({})", value, b->key, to_string(b->state));
   }
   if (up.empty()) return ServiceError{Fault::BadRequest, kServiceUnavailable};
   return up;

@@ -18,8 +18,8 @@
 
 #include "core/catalog/catalog.hpp"
 #include "core/catalog/records.hpp"
-#include "core/listing/listing_types.hpp"
 #include "core/common/service_error.hpp"
+#include "core/listing/listing_types.hpp"
 
 namespace snapmgr::core {
 
@@ -39,7 +39,7 @@ struct ManageSnapshotRequest {
 };
 
 struct ManageVolumeRequest {
-  std::string host;        // "host@backend[#pool]" (or cluster)
+  std::string host;  // "host@backend[#pool]" (or cluster)
   std::string cluster;
   snapmgr::StringMap ref;
   std::optional<std::string> name;

@@ -1,7 +1,7 @@
 #include "core/adoption/manage_service_factory.hpp"
 
-#include "core/catalog/catalog_factory.hpp"
 #include "core/adoption/catalog_manage_service.hpp"
+#include "core/catalog/catalog_factory.hpp"
 
 namespace snapmgr::core {
 

@@ -11,9 +11,9 @@
 
 #include <memory>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/backends/backend_registry.hpp"
 #include "core/config/host_config.hpp"
-#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core {
 

@@ -2,11 +2,11 @@
 // between the 202 and the end of the background step) are finished now, or set to `error` with
 // a logged reason. Adoption is finished by repeating the driver's adopt call, which the SDK
 // requires to be idempotent for an object already adopted under the same id.
+#include "core/adoption/catalog_manage_service.hpp"
+#include "core/adoption/host_resolution.hpp"
+#include "core/backends/driver_call.hpp"
 #include "core/catalog/reference_codec.hpp"
 #include "core/logging/logging.hpp"
-#include "core/adoption/catalog_manage_service.hpp"
-#include "core/backends/driver_call.hpp"
-#include "core/adoption/host_resolution.hpp"
 
 namespace snapmgr::core {
 
@@ -22,24 +22,27 @@ void CatalogManageService::recover() {
   // Volumes first: a snapshot's adoption needs its volume's final provider reference.
   for (const auto& v : *volumes) {
     log().warn("recovery: volume {} was left '{}' by a previous process", v.id, v.status);
-    if (v.status == "creating") recover_volume_adoption(v);
-    else finish_volume_unmanage(v, "recovery");
+    if (v.status == "creating")
+      recover_volume_adoption(v);
+    else
+      finish_volume_unmanage(v, "recovery");
   }
   for (const auto& s : *snapshots) {
     log().warn("recovery: snapshot {} was left '{}' by a previous process", s.id, s.status);
-    if (s.status == "creating") recover_snapshot_adoption(s);
-    else finish_snapshot_unmanage(s, "recovery");
+    if (s.status == "creating")
+      recover_snapshot_adoption(s);
+    else
+      finish_snapshot_unmanage(s, "recovery");
   }
 }
 
-void CatalogManageService::recover_volume_adoption(const VolumeRecord& row) {
-  finish_volume_adoption(row, "recovery");
-}
+void CatalogManageService::recover_volume_adoption(const VolumeRecord& row) { finish_volume_adoption(row, "recovery"); }
 
 void CatalogManageService::recover_snapshot_adoption(const SnapshotRecord& row) {
   RequestIdScope scope("recovery");
   auto volume = catalog_->find_volume(row.volume_id);
-  if (!volume.ok() || !*volume) return mark_snapshot_error(row.id, "interrupted adoption: its volume " + row.volume_id + " is gone");
+  if (!volume.ok() || !*volume)
+    return mark_snapshot_error(row.id, "interrupted adoption: its volume " + row.volume_id + " is gone");
   if ((*volume)->status != "available" && (*volume)->status != "in-use") {
     return mark_snapshot_error(row.id, "interrupted adoption: its volume is " + (*volume)->status);
   }

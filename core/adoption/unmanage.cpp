@@ -4,11 +4,11 @@
 // row in `error`. The backend object is never deleted or modified by snapmgr.
 #include <boost/asio/post.hpp>
 
+#include "core/adoption/catalog_manage_service.hpp"
+#include "core/adoption/host_resolution.hpp"
+#include "core/backends/driver_call.hpp"
 #include "core/catalog/reference_codec.hpp"
 #include "core/logging/logging.hpp"
-#include "core/adoption/catalog_manage_service.hpp"
-#include "core/backends/driver_call.hpp"
-#include "core/adoption/host_resolution.hpp"
 
 namespace snapmgr::core {
 namespace {
@@ -39,8 +39,10 @@ void release_and_forget(const char* kind, const std::string& id, const std::stri
   remove.expected_status = {"unmanaging"};
   remove.soft_delete = true;
   auto st = update(remove);
-  if (!st.ok()) log().error("{} {} unmanage: {}", kind, id, st.error().message);
-  else log().info("{} {} unmanaged", kind, id);
+  if (!st.ok())
+    log().error("{} {} unmanage: {}", kind, id, st.error().message);
+  else
+    log().info("{} {} unmanaged", kind, id);
 }
 
 }  // namespace
@@ -60,8 +62,9 @@ ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapsho
   auto applied = catalog_->update_snapshot(snapshot_id, start);
   if (!applied.ok()) return applied.error();
   if (!*applied) {
-    return ServiceError{Fault::BadRequest,
-                        "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."};
+    return ServiceError{
+        Fault::BadRequest,
+        "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."};
   }
   log().info("snapshot {} unmanaging (backend object {} is left in place)", snapshot_id,
              to_canonical_json(row->provider_reference));
@@ -90,10 +93,11 @@ ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id
       !backend->up()) {
     return ServiceError{Fault::BadRequest, kServiceUnavailable};
   }
-  const ServiceError invalid{Fault::BadRequest,
-                             "Invalid volume: Volume status must be available or error or error_restoring or "
-                             "error_extending or error_managing and must not be migrating, attached, belong to a group, "
-                             "have snapshots or be disassociated from snapshots after volume transfer."};
+  const ServiceError invalid{
+      Fault::BadRequest,
+      "Invalid volume: Volume status must be available or error or error_restoring or "
+      "error_extending or error_managing and must not be migrating, attached, belong to a group, "
+      "have snapshots or be disassociated from snapshots after volume transfer."};
   RowUpdate start;
   start.expected_status = {"available", "error"};
   start.status = "unmanaging";
@@ -101,7 +105,8 @@ ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id
   auto applied = catalog_->update_volume(volume_id, start);
   if (!applied.ok()) return applied.error();
   if (!*applied) return invalid;
-  log().info("volume {} unmanaging (backend object {} is left in place)", volume_id, to_canonical_json(row->provider_reference));
+  log().info("volume {} unmanaging (backend object {} is left in place)", volume_id,
+             to_canonical_json(row->provider_reference));
   boost::asio::post(workers_, [this, r = *row, rid = caller.request_id] { finish_volume_unmanage(r, rid); });
   return Done{};
 }

@@ -90,8 +90,7 @@ HttpResponse ApiHandler::handle(const HttpRequest& request, const std::string& r
   return response;
 }
 
-HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& request_id,
-                                 ApiVersion& version) const {
+HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& request_id, ApiVersion& version) const {
   auto target = parse_target(request.target());
   if (!target) return error_response(ApiError::bad_request("Malformed request url"));
   const std::string method(request.method_string());
@@ -102,7 +101,8 @@ HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& 
   }
   if (path.rfind("/v3/", 0) != 0) return error_response(ApiError::not_found());
 
-  auto requested = requested_version(header_values(request, kVersionHeader), header_values(request, kLegacyVersionHeader));
+  auto requested =
+      requested_version(header_values(request, kVersionHeader), header_values(request, kLegacyVersionHeader));
   if (requested) version = *requested;
   auto identity = auth_.authenticate(request);
   if (!identity) return error_response(identity.error());

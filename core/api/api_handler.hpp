@@ -22,11 +22,11 @@
 
 #include <string>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/api/auth.hpp"
 #include "core/api/endpoints.hpp"
 #include "core/api/policy.hpp"
 #include "core/api/responses.hpp"
-#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core::api {
 

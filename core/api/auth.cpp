@@ -27,7 +27,7 @@ bool Identity::has_role(std::string_view role) const {
 }
 
 snapmgr::Result<std::map<std::string, Identity, std::less<>>, std::string> parse_tokens(const std::string& text,
-                                                                                      const std::string& file) {
+                                                                                        const std::string& file) {
   YAML::Node root;
   try {
     root = YAML::Load(text);

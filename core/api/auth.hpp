@@ -49,6 +49,6 @@ class Authenticator {
 
 // Parses a tokens file's text (exposed for tests); `file` names it in messages.
 snapmgr::Result<std::map<std::string, Identity, std::less<>>, std::string> parse_tokens(const std::string& text,
-                                                                                      const std::string& file);
+                                                                                        const std::string& file);
 
 }  // namespace snapmgr::core::api

@@ -2,9 +2,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "core/api/uuid_like.hpp"
 #include "core/python_compat/python_repr.hpp"
 #include "core/python_compat/unicode_tables.hpp"
-#include "core/api/uuid_like.hpp"
 
 namespace snapmgr::core::api {
 
@@ -56,8 +56,8 @@ SchemaPtr metadata_allows_null() {
 SchemaPtr uuid() { return SchemaBuilder().type({"string"}).format(is_uuid_like, "uuid").build(); }
 
 SchemaPtr boolean() {
-  boost::json::array values{true, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t",
-                            false, "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f"};
+  boost::json::array values{true,  "True",  "TRUE",  "true",  "1", "ON",  "On",  "on",  "YES", "Yes", "yes", "y", "t",
+                            false, "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO",  "No",  "no",  "n", "f"};
   return SchemaBuilder().type({"boolean", "string"}).enumeration(std::move(values)).build();
 }
 
@@ -188,9 +188,9 @@ snapmgr::Result<ManageVolumeRequest, ApiError> parse_manage_volume_body(const bo
   bool cluster_allowed = version >= kVolumeMigrateCluster;
   request.cluster = cluster_allowed ? optional_string(v, "cluster").value_or("") : "";
   if (request.host.empty() == request.cluster.empty()) {
-    return ApiError::bad_request(std::string("Invalid input received: ") +
-                                 (cluster_allowed ? "One and only one of cluster and host must be set."
-                                                  : "Host field is missing."));
+    return ApiError::bad_request(
+        std::string("Invalid input received: ") +
+        (cluster_allowed ? "One and only one of cluster and host must be set." : "Host field is missing."));
   }
   request.ref = ref_to_string_map(v.at("ref"));
   request.name = optional_string(v, "name");

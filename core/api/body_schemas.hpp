@@ -21,9 +21,9 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/api/faults.hpp"
 #include "core/api/microversion.hpp"
-#include "core/adoption/manage_service.hpp"
 #include "core/python_compat/json_schema.hpp"
 
 namespace snapmgr::core::api {

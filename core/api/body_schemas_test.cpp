@@ -1,12 +1,12 @@
 // Cinder's POST-body validation messages (docs/cinder-compatibility.md §2.6, §5.3), first error wins.
 #include "core/api/body_schemas.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
+#include "core/api/uuid_like.hpp"
 #include "core/common/echoed.hpp"
 #include "core/python_compat/unicode_tables.hpp"
-#include "core/api/uuid_like.hpp"
 
 namespace snapmgr::core::api {
 namespace {
@@ -89,14 +89,14 @@ TEST(ManageSnapshotBody, NameAndDescriptionRules) {
             "Invalid input for field/attribute name. Value: " + long_name + ". '" + long_name + "' is too long");
   EXPECT_EQ(snapshot_error(snapshot_with(R"("name": ")" + std::string(255, 'n') + "\"")), "<accepted>");
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": ")" + long_name + "\"")),
-            "Invalid input for field/attribute description. Value: " + long_name + ". '" + long_name +
-                "' is too long");
+            "Invalid input for field/attribute description. Value: " + long_name + ". '" + long_name + "' is too long");
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "a\nb")")),
             "Invalid input for field/attribute description. Value: a\nb. 'a\\nb' does not match " +
                 python_compat::cinder_description_pattern_repr());
-  EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "tab\there")"))
-                .rfind("Invalid input for field/attribute description. Value: tab\there. 'tab\\there' does not match '^[", 0),
-            0u);
+  EXPECT_EQ(
+      snapshot_error(snapshot_with(R"("description": "tab\there")"))
+          .rfind("Invalid input for field/attribute description. Value: tab\there. 'tab\\there' does not match '^[", 0),
+      0u);
   // Python's `$` matches before one final newline, so Cinder lets this through.
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "ends with newline\n")")), "<accepted>");
   EXPECT_EQ(snapshot_error(snapshot_with(R"("description": "caf\u00e9 \u00a0ok")")), "<accepted>");
@@ -153,16 +153,17 @@ TEST(ManageVolumeBody, HostAndClusterRulesFollowTheMicroversion) {
   auto cluster_ignored = parse(R"({"volume": {"ref": "x", "host": "h@b", "cluster": "c"}})", {3, 15});
   ASSERT_TRUE(cluster_ignored.ok());
   EXPECT_EQ(cluster_ignored->cluster, "");
-  auto ok = parse(R"({"volume": {"ref": {"source-name": "v"}, "cluster": "c", "bootable": "yes", "name": "n"}})",
-                  {3, 16});
+  auto ok =
+      parse(R"({"volume": {"ref": {"source-name": "v"}, "cluster": "c", "bootable": "yes", "name": "n"}})", {3, 16});
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->cluster, "c");
   EXPECT_TRUE(ok->bootable);
   auto bad_bool = parse(R"({"volume": {"ref": "x", "host": "h", "bootable": "maybe"}})", {3, 8});
   ASSERT_FALSE(bad_bool.ok());
-  EXPECT_EQ(bad_bool.error().message.rfind(
-                "Invalid input for field/attribute bootable. Value: maybe. 'maybe' is not one of [True, 'True', 'TRUE'", 0),
-            0u)
+  EXPECT_EQ(
+      bad_bool.error().message.rfind(
+          "Invalid input for field/attribute bootable. Value: maybe. 'maybe' is not one of [True, 'True', 'TRUE'", 0),
+      0u)
       << bad_bool.error().message;
 }
 

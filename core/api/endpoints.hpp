@@ -19,6 +19,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/adoption/manage_service.hpp"
 #include "core/api/auth.hpp"
 #include "core/api/faults.hpp"
 #include "core/api/microversion.hpp"
@@ -27,7 +28,6 @@
 #include "core/api/responses.hpp"
 #include "core/api/routes.hpp"
 #include "core/api/views.hpp"
-#include "core/adoption/manage_service.hpp"
 
 namespace snapmgr::core::api {
 

@@ -38,8 +38,10 @@ void RateLimitedWarning::warn(const std::string& text) {
     last_ = now;
     held = std::exchange(held_back_, 0);
   }
-  if (held == 0) log().warn("{}", text);
-  else log().warn("{} ({} more like it in the last {}s)", text, held, interval_.count());
+  if (held == 0)
+    log().warn("{}", text);
+  else
+    log().warn("{} ({} more like it in the last {}s)", text, held, interval_.count());
 }
 
 HttpServer::Impl::Impl(HttpServerOptions opts, RequestHandler h) : options(std::move(opts)), handler(std::move(h)) {

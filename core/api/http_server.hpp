@@ -48,7 +48,7 @@ using RequestHandler = std::function<HttpResponse(const HttpRequest& request, co
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8776;  // 0: any free port (see HttpServer::port())
+  std::uint16_t port = 8776;    // 0: any free port (see HttpServer::port())
   unsigned io_threads = 0;      // 0: the number of cores
   unsigned worker_threads = 0;  // 0: max(64, 16 × cores): most of them wait (on a listing
                                 //    fetch or a backend), so a small pool would serialise them

@@ -130,8 +130,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> busy_{false};  // a request is being handled or its answer written
   std::atomic<std::chrono::steady_clock::time_point> waiting_since_{std::chrono::steady_clock::now()};
   std::atomic<bool> shed_{false};
-  bool linger_ = false;  // the last answer refused a request: drain before closing
-  bool counted_ = false;  // request_started() was called and request_finished() not yet
+  bool linger_ = false;      // the last answer refused a request: drain before closing
+  bool counted_ = false;     // request_started() was called and request_finished() not yet
   std::size_t scanned_ = 0;  // how far the buffer was searched for the header's end
 };
 

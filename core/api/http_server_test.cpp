@@ -7,6 +7,7 @@
 
 #include <sys/resource.h>
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
 
 #include "core/logging/logging.hpp"
 
@@ -69,9 +69,9 @@ class Client {
 };
 
 HttpResponse echo(const HttpRequest& req, const std::string& request_id) {
-  HttpResponse res = json_response(200, {{"target", std::string(req.target())},
-                                         {"logged_id", current_request_id()},
-                                         {"body_size", req.body().size()}});
+  HttpResponse res = json_response(
+      200,
+      {{"target", std::string(req.target())}, {"logged_id", current_request_id()}, {"body_size", req.body().size()}});
   res.keep_alive(req.keep_alive());
   finish_response(res, request_id, kMinVersion);
   return res;
@@ -103,7 +103,8 @@ TEST(HttpServer, ListensOnAFreePortAndKeepsConnectionsAlive) {
   EXPECT_EQ(boost::json::parse(second.body()).at("target").as_string(), "/b");
   std::string id1(first["x-openstack-request-id"]);
   std::string id2(second["x-openstack-request-id"]);
-  EXPECT_TRUE(std::regex_match(id1, std::regex("req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(
+      std::regex_match(id1, std::regex("req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << id1;
   EXPECT_NE(id1, id2);
   // The handler ran inside the request's RequestIdScope.
@@ -142,8 +143,8 @@ TEST(HttpServer, ChunkedOversizeBodyIs413) {
   HttpServer server(test_options(), echo);
   Client c(*server.start());
   std::string chunk(800, 'b');
-  c.send_raw("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" + chunk +
-             "\r\n0\r\n\r\n");
+  c.send_raw("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk + "\r\n320\r\n" +
+             chunk + "\r\n0\r\n\r\n");
   EXPECT_EQ(c.read().result_int(), 413);
 }
 
@@ -232,7 +233,6 @@ TEST(HttpServer, ExpectContinueIsAnswered) {
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(boost::json::parse(res.body()).at("body_size").as_int64(), 5);
 }
-
 
 // --- Hardening: requests that once killed the server or bypassed its limits. ---
 

@@ -63,9 +63,8 @@ void Session::guarded(Fn&& fn) noexcept {
 }
 
 void Session::start() {
-  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    self->guarded([&] { self->read_header(); });
-  });
+  boost::asio::dispatch(stream_.get_executor(),
+                        [self = shared_from_this()] { self->guarded([&] { self->read_header(); }); });
 }
 
 void Session::shutdown_if_idle() {

@@ -30,8 +30,10 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_json_nullable(std::string& out, const std::optional<std::string>& s) {
-  if (s) append_json_string(out, *s);
-  else out += "null";
+  if (s)
+    append_json_string(out, *s);
+  else
+    out += "null";
 }
 
 void append_json_object(std::string& out, const snapmgr::StringMap& map) {

@@ -2,9 +2,9 @@
 
 #include <random>
 
+#include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <gtest/gtest.h>
 
 namespace snapmgr::core::api {
 namespace {
@@ -16,8 +16,17 @@ std::string ours(std::string_view s) {
 }
 
 TEST(JsonText, StringsAreWhatBoostJsonWrites) {
-  const std::string samples[] = {"", "lvol0", "a\"b", "back\\slash", "tab\there", "nl\n", "\b\f\r",
-                                 std::string("nul\0x", 5), "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac", "/path/to"};
+  const std::string samples[] = {"",
+                                 "lvol0",
+                                 "a\"b",
+                                 "back\\slash",
+                                 "tab\there",
+                                 "nl\n",
+                                 "\b\f\r",
+                                 std::string("nul\0x", 5),
+                                 "\x01\x1f\x7f",
+                                 "caf\xc3\xa9 \xe2\x82\xac",
+                                 "/path/to"};
   for (const auto& s : samples) EXPECT_EQ(ours(s), boost::json::serialize(boost::json::value(s))) << s;
   std::mt19937 rng(7);
   for (int n = 0; n < 2000; ++n) {

@@ -63,9 +63,9 @@ snapmgr::Result<ListingQuery, ApiError> parse_listing_query(const QueryParams& p
   query.host = params.last("host").value_or("");
   query.cluster = cluster_allowed ? params.last("cluster").value_or("") : "";
   if (query.host.empty() == query.cluster.empty()) {
-    return ApiError::bad_request(std::string("Invalid input received: ") +
-                                 (cluster_allowed ? "One and only one of cluster and host must be set."
-                                                  : "Host field is missing."));
+    return ApiError::bad_request(
+        std::string("Invalid input received: ") +
+        (cluster_allowed ? "One and only one of cluster and host must be set." : "Host field is missing."));
   }
 
   if (auto text = params.first("limit")) {

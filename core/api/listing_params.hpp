@@ -24,8 +24,8 @@
 
 namespace snapmgr::core::api {
 
-inline constexpr std::size_t kMaxLimit = 1000;          // Cinder's osapi_max_limit
-inline constexpr long long kMaxOffset = 2147483647;     // Cinder's DB_MAX_INT
+inline constexpr std::size_t kMaxLimit = 1000;       // Cinder's osapi_max_limit
+inline constexpr long long kMaxOffset = 2147483647;  // Cinder's DB_MAX_INT
 
 snapmgr::Result<ListingQuery, ApiError> parse_listing_query(const QueryParams& params, const ApiVersion& version,
                                                             ApiPath path);

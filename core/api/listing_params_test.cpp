@@ -33,7 +33,9 @@ TEST(ListingParams, DefaultsAreCinders) {
 }
 
 TEST(ListingParams, CinderclientEncodingIsDecoded) {
-  auto q = ok("/x?host=myhost%40lvm&limit=2&marker=%7B%22source-name%22%3A+%22lvol0%22%7D&offset=1&sort=size%3Aasc%2Creference");
+  auto q =
+      ok("/x?host=myhost%40lvm&limit=2&marker=%7B%22source-name%22%3A+%22lvol0%22%7D&offset=1&sort=size%3Aasc%"
+         "2Creference");
   EXPECT_EQ(q.host, "myhost@lvm");
   EXPECT_EQ(q.limit, 2u);
   EXPECT_EQ(q.offset, 1u);

@@ -1,6 +1,6 @@
 // Endpoints of the manage resources: listings, manage POSTs and the os-unmanage actions.
-#include "core/api/endpoints.hpp"
 #include "core/api/body_schemas.hpp"
+#include "core/api/endpoints.hpp"
 #include "core/api/listing_params.hpp"
 #include "core/logging/logging.hpp"
 

@@ -9,18 +9,17 @@
 namespace snapmgr::core::api {
 namespace {
 
+using python_compat::python_anchored;
 using python_compat::Schema;
 using python_compat::SchemaBuilder;
 using python_compat::SchemaError;
-using python_compat::python_anchored;
 using SchemaPtr = std::shared_ptr<const Schema>;
 
 constexpr std::size_t kMaxLength = 255;  // Cinder's limit for metadata keys and values
 
 // The body of parameter_types.extra_specs' key regex ^[a-zA-Z0-9-_:. /]{1,255}$.
 bool extra_specs_key(std::string_view key) {
-  static constexpr std::string_view kAllowed =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:. /";
+  static constexpr std::string_view kAllowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:. /";
   return !key.empty() && key.size() <= kMaxLength && key.find_first_not_of(kAllowed) == std::string_view::npos;
 }
 
@@ -114,7 +113,8 @@ std::optional<MetadataProblem> assert_valid_body(const boost::json::value& body,
   if (!body.is_object()) {
     bool type_error = false;
     // `body[entity]` on a list or string that "contains" it raises TypeError as well.
-    if (python_contains(body, entity, type_error) || type_error) return MetadataProblem::bad_request(ApiError::kBadRequest);
+    if (python_contains(body, entity, type_error) || type_error)
+      return MetadataProblem::bad_request(ApiError::kBadRequest);
     return MetadataProblem::bad_request(missing);
   }
   const auto* element = body.as_object().if_contains(entity);
@@ -132,19 +132,21 @@ std::size_t code_points(std::string_view utf8) {
 // utils.check_metadata_properties for one pair.
 std::optional<MetadataProblem> property_problem(const std::string& key, const boost::json::value& value) {
   if (key.empty()) {
-    return MetadataProblem::bad_request("Invalid metadata: Invalid input received: Metadata key:  has 0 characters, "
-                                        "less than 1.");
+    return MetadataProblem::bad_request(
+        "Invalid metadata: Invalid input received: Metadata key:  has 0 characters, "
+        "less than 1.");
   }
   if (!value.is_string()) {
     return MetadataProblem::bad_request("Invalid metadata: Invalid input received: Value for metadata key: " + key +
                                         " is not a string or unicode");
   }
   if (code_points(key) > kMaxLength) {
-    return MetadataProblem{413, "Invalid metadata size: Metadata property key " + key + " greater than 255 characters."};
+    return MetadataProblem{413,
+                           "Invalid metadata size: Metadata property key " + key + " greater than 255 characters."};
   }
   if (code_points(value.as_string()) > kMaxLength) {
-    return MetadataProblem{413, "Invalid metadata size: Metadata property key " + key +
-                                    " value greater than 255 characters."};
+    return MetadataProblem{
+        413, "Invalid metadata size: Metadata property key " + key + " value greater than 255 characters."};
   }
   return std::nullopt;
 }

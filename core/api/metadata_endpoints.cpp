@@ -29,12 +29,13 @@ Reply problem_reply(const MetadataProblem& problem) {
 }
 
 ApiError key_not_found(ObjectKind kind, const std::string& id, const std::string& key) {
-  return ApiError::not_found((kind == ObjectKind::Volume ? "Volume " : "Snapshot ") + id + " has no metadata with key " +
-                             key + ".");
+  return ApiError::not_found((kind == ObjectKind::Volume ? "Volume " : "Snapshot ") + id +
+                             " has no metadata with key " + key + ".");
 }
 
 MetadataBody body_kind(const EndpointRequest& r) {
-  const bool item = r.route.resource == Resource::VolumeMetadataItem || r.route.resource == Resource::SnapshotMetadataItem;
+  const bool item =
+      r.route.resource == Resource::VolumeMetadataItem || r.route.resource == Resource::SnapshotMetadataItem;
   return item ? MetadataBody::Item : MetadataBody::Collection;
 }
 
@@ -56,7 +57,12 @@ class MetadataCall {
 
   MetadataCall(const EndpointRequest& r, ObjectKind kind, const Metadata& current, const MetadataPolicies& policies,
                Authorize authorize, ManageService& service)
-      : r_(r), kind_(kind), current_(current), policies_(policies), authorize_(std::move(authorize)), service_(service) {}
+      : r_(r),
+        kind_(kind),
+        current_(current),
+        policies_(policies),
+        authorize_(std::move(authorize)),
+        service_(service) {}
 
   bool replaces() const { return r_.method == "PUT" && body_kind(r_) == MetadataBody::Collection; }
 
@@ -106,8 +112,9 @@ Endpoints::Reply Endpoints::snapshot_metadata(const EndpointRequest& r) const {
   }
   auto snapshot = visible_snapshot(r.route.id, r);
   if (!snapshot) return snapshot.error();
-  MetadataCall call(r, ObjectKind::Snapshot, snapshot->metadata, kSnapshotPolicies,
-                    [&](std::string_view policy) { return authorize(policy, r); }, service_);
+  MetadataCall call(
+      r, ObjectKind::Snapshot, snapshot->metadata, kSnapshotPolicies,
+      [&](std::string_view policy) { return authorize(policy, r); }, service_);
   if (!is_write(r)) return call.read_or_delete();
   if (auto denied = call.authorize_write()) return *denied;
   const auto& given = metadata_element(*r.body, body_kind(r));
@@ -122,8 +129,9 @@ Endpoints::Reply Endpoints::volume_metadata(const EndpointRequest& r) const {
   }
   auto volume = visible_volume(r.route.id, r);
   if (!volume) return volume.error();
-  MetadataCall call(r, ObjectKind::Volume, volume->metadata, kVolumePolicies,
-                    [&](std::string_view policy) { return authorize(policy, r); }, service_);
+  MetadataCall call(
+      r, ObjectKind::Volume, volume->metadata, kVolumePolicies,
+      [&](std::string_view policy) { return authorize(policy, r); }, service_);
   if (!is_write(r)) return call.read_or_delete();
   if (auto denied = call.authorize_write()) return *denied;
   return call.write();

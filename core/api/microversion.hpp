@@ -30,15 +30,15 @@ struct ApiVersion {
 };
 
 inline constexpr ApiVersion kMinVersion{3, 0};
-inline constexpr ApiVersion kMaxVersion{3, 70};            // Cinder Zed (2023.1 clients negotiate it)
-inline constexpr ApiVersion kClusterSupport{3, 7};         // os-services: cluster
-inline constexpr ApiVersion kManageExistingList{3, 8};     // /manageable_* resources
-inline constexpr ApiVersion kVolumeMigrateCluster{3, 16};  // `cluster` in POST manageable_volumes
-inline constexpr ApiVersion kManageExistingCluster{3, 17}; // `cluster` in manageable listings
-inline constexpr ApiVersion kGroupSnapshots{3, 14};        // snapshot view: group_snapshot_id
-inline constexpr ApiVersion kSnapshotUserId{3, 41};        // snapshot view: user_id
-inline constexpr ApiVersion kBackendStateReport{3, 49};    // os-services: backend_state
-inline constexpr ApiVersion kConsumesQuota{3, 65};         // views: consumes_quota
+inline constexpr ApiVersion kMaxVersion{3, 70};             // Cinder Zed (2023.1 clients negotiate it)
+inline constexpr ApiVersion kClusterSupport{3, 7};          // os-services: cluster
+inline constexpr ApiVersion kManageExistingList{3, 8};      // /manageable_* resources
+inline constexpr ApiVersion kVolumeMigrateCluster{3, 16};   // `cluster` in POST manageable_volumes
+inline constexpr ApiVersion kManageExistingCluster{3, 17};  // `cluster` in manageable listings
+inline constexpr ApiVersion kGroupSnapshots{3, 14};         // snapshot view: group_snapshot_id
+inline constexpr ApiVersion kSnapshotUserId{3, 41};         // snapshot view: user_id
+inline constexpr ApiVersion kBackendStateReport{3, 49};     // os-services: backend_state
+inline constexpr ApiVersion kConsumesQuota{3, 65};          // views: consumes_quota
 
 inline constexpr std::string_view kVersionHeader = "OpenStack-API-Version";
 inline constexpr std::string_view kLegacyVersionHeader = "X-OpenStack-Volume-API-Version";

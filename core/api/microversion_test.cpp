@@ -29,8 +29,8 @@ TEST(Microversion, MalformedVersionIs400WithCindersText) {
     auto v = requested_version({std::string("volume ") + bad}, {});
     ASSERT_FALSE(v.ok()) << bad;
     EXPECT_EQ(v.error().status, 400) << bad;
-    EXPECT_EQ(v.error().message, std::string("API Version String ") + bad +
-                                     " is of invalid format. Must be of format MajorNum.MinorNum.");
+    EXPECT_EQ(v.error().message,
+              std::string("API Version String ") + bad + " is of invalid format. Must be of format MajorNum.MinorNum.");
   }
 }
 

@@ -12,8 +12,8 @@ Identity user(std::vector<std::string> roles, bool admin = false) {
 
 TEST(Policy, DefaultsAreAdminOnly) {
   Policy p = Policy::defaults();
-  for (auto rule : {kListManageableSnapshots, kManageSnapshot, kUnmanageSnapshot, kListManageableVolumes,
-                    kManageVolume, kUnmanageVolume}) {
+  for (auto rule : {kListManageableSnapshots, kManageSnapshot, kUnmanageSnapshot, kListManageableVolumes, kManageVolume,
+                    kUnmanageVolume}) {
     EXPECT_TRUE(p.allowed(rule, user({}, true))) << rule;
     EXPECT_TRUE(p.allowed(rule, user({"admin"}))) << rule;
     EXPECT_FALSE(p.allowed(rule, user({"member", "reader"}))) << rule;
@@ -58,7 +58,7 @@ TEST(Policy, GrammarAndPrecedence) {
 )",
                          "t.yaml");
   ASSERT_TRUE(p.ok()) << p.error();
-  EXPECT_TRUE(p->allowed("a", user({"x"})));          // and binds tighter than or
+  EXPECT_TRUE(p->allowed("a", user({"x"})));  // and binds tighter than or
   EXPECT_FALSE(p->allowed("b", user({"x"})));
   EXPECT_TRUE(p->allowed("b", user({"y", "z"})));
   EXPECT_TRUE(p->allowed(kListManageableSnapshots, user({})));

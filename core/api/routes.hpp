@@ -53,10 +53,10 @@ enum class Resource {
 
 struct Route {
   Resource resource = Resource::NotFound;
-  std::string project_id;             // "" when the URL has none
-  std::string id;                     // member id, for member routes
-  std::string key;                    // the metadata key, for */metadata/{key}
-  std::vector<std::string> methods;   // accepted methods ("GET", "POST", "PUT", "DELETE")
+  std::string project_id;            // "" when the URL has none
+  std::string id;                    // member id, for member routes
+  std::string key;                   // the metadata key, for */metadata/{key}
+  std::vector<std::string> methods;  // accepted methods ("GET", "POST", "PUT", "DELETE")
 
   bool accepts(std::string_view method) const;
 };

@@ -127,8 +127,10 @@ void append_entry(std::string& out, const Entry& e, bool detailed) {
       append_json_nullable(out, e.cinder_id);
     }
     out += ",\"extra_info\":";
-    if (e.extra_info) append_json_object(out, *e.extra_info);
-    else out += "null";
+    if (e.extra_info)
+      append_json_object(out, *e.extra_info);
+    else
+      out += "null";
     if constexpr (std::is_same_v<Entry, SnapshotListingEntry>) {
       out += ",\"cinder_id\":";
       append_json_nullable(out, e.cinder_id);
@@ -179,8 +181,8 @@ boost::json::object service_view(const ServiceView& s, const ViewContext& ctx) {
   if (ctx.version >= kBackendStateReport) o["backend_state"] = s.up && s.row.backend_up ? "up" : "down";
   // A volume service's cluster_name is "<cluster>@<backend>" (cinder/cmd/volume.py).
   if (ctx.version >= kClusterSupport) {
-    o["cluster"] = s.row.cluster.empty() ? boost::json::value(nullptr)
-                                         : boost::json::value(s.row.cluster + "@" + s.row.backend);
+    o["cluster"] =
+        s.row.cluster.empty() ? boost::json::value(nullptr) : boost::json::value(s.row.cluster + "@" + s.row.backend);
   }
   o["disabled_reason"] = nullptr;
   o["replication_status"] = "not-capable";  // no replication: Cinder's column default
@@ -196,11 +198,11 @@ boost::json::object versions_document(const std::string& base_url) {
   v3["version"] = kMaxVersion.to_string();
   v3["min_version"] = kMinVersion.to_string();
   v3["updated"] = "2022-08-31T00:00:00Z";
-  v3["links"] = boost::json::array{
-      {{"rel", "describedby"}, {"type", "text/html"}, {"href", "https://docs.openstack.org/"}},
-      {{"rel", "self"}, {"href", base_url + "/v3/"}}};
-  v3["media-types"] = boost::json::array{
-      {{"base", "application/json"}, {"type", "application/vnd.openstack.volume+json;version=3"}}};
+  v3["links"] =
+      boost::json::array{{{"rel", "describedby"}, {"type", "text/html"}, {"href", "https://docs.openstack.org/"}},
+                         {{"rel", "self"}, {"href", base_url + "/v3/"}}};
+  v3["media-types"] =
+      boost::json::array{{{"base", "application/json"}, {"type", "application/vnd.openstack.volume+json;version=3"}}};
   return {{"versions", boost::json::array{std::move(v3)}}};
 }
 

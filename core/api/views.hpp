@@ -35,8 +35,8 @@ namespace snapmgr::core::api {
 
 // What a view needs from the request.
 struct ViewContext {
-  std::string base_url;     // "http://127.0.0.1:8776" (from the Host header)
-  std::string project_id;   // the URL's project, for links ("" when the URL had none)
+  std::string base_url;    // "http://127.0.0.1:8776" (from the Host header)
+  std::string project_id;  // the URL's project, for links ("" when the URL had none)
   ApiVersion version;
   bool is_admin = false;
 };

@@ -1,8 +1,8 @@
 // Key sets and order of the views, against the API reference samples (the seed).
 #include "core/api/views.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace snapmgr::core::api {
 namespace {
@@ -33,7 +33,7 @@ TEST(Views, ManageReplyHasExactlyTheNineKeys) {
   EXPECT_EQ(keys(reply), std::vector<std::string>{"snapshot"});
   const auto& o = reply.at("snapshot").as_object();
   EXPECT_EQ(keys(o), (std::vector<std::string>{"id", "created_at", "updated_at", "name", "description", "volume_id",
-                                                "status", "size", "metadata"}));
+                                               "status", "size", "metadata"}));
   EXPECT_TRUE(o.at("updated_at").is_null());
   EXPECT_TRUE(o.at("name").is_null());
   EXPECT_TRUE(o.at("metadata").as_object().empty());
@@ -51,7 +51,7 @@ TEST(Views, ManageableSnapshotSummaryAndDetailInCindersOrder) {
   auto detail = boost::json::parse(manageable_snapshots_body({e}, true)).as_object();
   const auto& d = detail.at("manageable-snapshots").as_array().at(0).as_object();
   EXPECT_EQ(keys(d), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "extra_info",
-                                                "cinder_id", "source_reference"}));
+                                               "cinder_id", "source_reference"}));
   EXPECT_TRUE(d.at("extra_info").is_null());
   EXPECT_EQ(d.at("reason_not_safe").as_string(), "already managed");
   EXPECT_EQ(d.at("reference").as_object().at("source-name").as_string(), "lvol0");
@@ -64,7 +64,7 @@ TEST(Views, ManageableVolumes) {
   auto detail = boost::json::parse(manageable_volumes_body({v}, true)).as_object();
   const auto& d = detail.at("manageable-volumes").as_array().at(0).as_object();
   EXPECT_EQ(keys(d), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "cinder_id",
-                                                "extra_info"}));
+                                               "extra_info"}));
   EXPECT_EQ(d.at("extra_info").as_object().at("pool").as_string(), "gold");
   auto summary = boost::json::parse(manageable_volumes_body({v}, false)).as_object();
   EXPECT_EQ(keys(summary.at("manageable-volumes").as_array().at(0).as_object()),

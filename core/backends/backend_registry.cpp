@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <mutex>
 
-#include "host/driver_options.hpp"
 #include "core/logging/logging.hpp"
+#include "host/driver_options.hpp"
 
 namespace snapmgr::core {
 
@@ -100,9 +100,10 @@ BackendRegistry::~BackendRegistry() {
   const auto deadline = std::chrono::steady_clock::now() + kDriverDrainTimeout;
   for (auto& backend : backends_) {
     if (backend->gate->wait_idle_until(deadline)) continue;
-    log().warn("backend {}: {} driver call(s) still running past their deadline at shutdown; its driver is left "
-               "loaded instead of being destroyed under them",
-               backend->key, backend->gate->in_use());
+    log().warn(
+        "backend {}: {} driver call(s) still running past their deadline at shutdown; its driver is left "
+        "loaded instead of being destroyed under them",
+        backend->key, backend->gate->in_use());
     keep_loaded(std::move(backend));  // the running calls use its driver, context and logger
   }
 }

@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "core/backends/call_gate.hpp"
-#include "host/capability_gate.hpp"
-#include "host/config_error.hpp"
 #include "core/config/host_config.hpp"
 #include "core/logging/driver_logger.hpp"
+#include "host/capability_gate.hpp"
+#include "host/config_error.hpp"
 #include "host/driver_registry.hpp"
 #include "host/plugin_loader.hpp"
 #include "snapmgr/services.hpp"
@@ -37,11 +37,11 @@ enum class BackendState { Up, Down, Disabled };
 std::string_view to_string(BackendState state);
 
 struct Backend {
-  std::string key;        // "<host>@<name>"
+  std::string key;  // "<host>@<name>"
   std::string host;
   std::string name;
-  std::string cluster;    // "" when not clustered
-  std::string pool;       // the one pool its volumes are on (`pool`, default the backend's name)
+  std::string cluster;  // "" when not clustered
+  std::string pool;     // the one pool its volumes are on (`pool`, default the backend's name)
   std::string driver_name;
   BackendState state = BackendState::Down;
   std::string down_reason;
@@ -50,15 +50,15 @@ struct Backend {
   snapmgr::OptionValue options;
   std::unique_ptr<DriverLogger> logger;
   std::unique_ptr<snapmgr::DriverContext> context;  // what the driver was created with
-  DriverPtr driver;       // declared last: destroyed before what it borrows
+  DriverPtr driver;                                 // declared last: destroyed before what it borrows
 
   bool up() const { return state == BackendState::Up; }
   // Borrowed capability pointers, one accessor per capability (snapshot_discovery() ...
   // volume_release(), as on snapmgr::Driver); null when the backend is not up or lacks the
   // capability. They ask through the host's gate, which never calls an accessor newer than the
   // driver's SDK minor (host/capability_gate.hpp).
-#define SNAPMGR_BACKEND_ACCESSOR(id, interface, name, accessor, bit, minor)                              \
-  snapmgr::interface* accessor() const {                                                               \
+#define SNAPMGR_BACKEND_ACCESSOR(id, interface, name, accessor, bit, minor)                             \
+  snapmgr::interface* accessor() const {                                                                \
     return up() ? capability<snapmgr::Capability::id>(*driver, descriptor->header.abi_minor) : nullptr; \
   }
   SNAPMGR_CAPABILITIES(SNAPMGR_BACKEND_ACCESSOR)

@@ -50,8 +50,9 @@ auto call_with_deadline(const snapmgr::Call& call, const std::string& what, Call
 
 // The answer when a backend's bulkhead is full.
 inline ServiceError backend_busy(const Backend& backend) {
-  return {Fault::Unavailable, "Backend " + backend.key + " is busy: " + std::to_string(backend.gate->limit()) +
-                                  " requests are already waiting on its driver (max_concurrent_calls); try again later."};
+  return {Fault::Unavailable,
+          "Backend " + backend.key + " is busy: " + std::to_string(backend.gate->limit()) +
+              " requests are already waiting on its driver (max_concurrent_calls); try again later."};
 }
 
 // A request's place in `backend`'s bulkhead, now or never (503 when full).

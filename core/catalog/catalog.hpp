@@ -27,13 +27,13 @@ enum class ObjectKind { Volume, Snapshot };
 // given) and heartbeat; read by services().
 struct VolumeServiceRow {
   std::string host;
-  std::string backend;   // the backend's name (the service key is host@backend)
-  std::string cluster;   // "" when not clustered
-  bool disabled = false;  // `disabled: true` in the owner's configuration
-  std::string updated_at;  // heartbeat; set by the catalog, ignored by upsert_service
+  std::string backend;                     // the backend's name (the service key is host@backend)
+  std::string cluster;                     // "" when not clustered
+  bool disabled = false;                   // `disabled: true` in the owner's configuration
+  std::string updated_at;                  // heartbeat; set by the catalog, ignored by upsert_service
   std::string availability_zone = "nova";  // Cinder's default storage_availability_zone
-  std::string advertise_url;  // the owner's internal API URL, where other nodes forward requests
-  bool backend_up = true;     // the driver loaded and initialised (Cinder's backend_state)
+  std::string advertise_url;               // the owner's internal API URL, where other nodes forward requests
+  bool backend_up = true;                  // the driver loaded and initialised (Cinder's backend_state)
 };
 
 struct RowQuery {
@@ -51,7 +51,7 @@ struct RowUpdate {
   std::optional<std::string> status;
   std::optional<std::int64_t> size_gib;
   std::optional<snapmgr::StringMap> provider_reference;
-  bool soft_delete = false;  // sets deleted, deleted_at and status "deleted"
+  bool soft_delete = false;                // sets deleted, deleted_at and status "deleted"
   bool require_no_live_snapshots = false;  // volumes: apply only when no live snapshot refers to it
 };
 

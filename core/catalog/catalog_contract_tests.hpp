@@ -209,8 +209,10 @@ TYPED_TEST_P(CatalogContractTest, ThirtyTwoConcurrentInsertsOfOneReferenceYieldO
   for (int i = 0; i < 32; ++i) {
     threads.emplace_back([&, i] {
       auto r = this->catalog_->insert_snapshot(snapshot("s" + std::to_string(i), "v1", "lvol0"));
-      if (r.ok()) ++ok;
-      else if (r.error().fault == Fault::Conflict) ++conflicts;
+      if (r.ok())
+        ++ok;
+      else if (r.error().fault == Fault::Conflict)
+        ++conflicts;
     });
   }
   for (auto& t : threads) t.join();
@@ -334,7 +336,8 @@ TYPED_TEST_P(CatalogContractTest, DeletingAMetadataKeyRemovesOnlyThatKeyOnce) {
   auto again = this->catalog_->delete_metadata_key(ObjectKind::Snapshot, "s1", "a");
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(*again);
-  EXPECT_FALSE(*this->catalog_->delete_metadata_key(ObjectKind::Volume, "v1", "b"));  // a snapshot's key, not the volume's
+  EXPECT_FALSE(
+      *this->catalog_->delete_metadata_key(ObjectKind::Volume, "v1", "b"));  // a snapshot's key, not the volume's
   EXPECT_TRUE(*this->catalog_->delete_metadata_key(ObjectKind::Volume, "v1", "k"));
   EXPECT_TRUE(stored_volume_metadata(*this->catalog_, "v1").empty());
 }
@@ -366,8 +369,9 @@ TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults)
   this->catalog_.reset();
   // a version-2 catalog with one registered service
   drop_service_registry_columns(this->impl_);
-  this->impl_.exec("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
-                   "VALUES ('node1', 'fake1', 'c1', false, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
+  this->impl_.exec(
+      "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
+      "VALUES ('node1', 'fake1', 'c1', false, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
   this->impl_.set_schema_version(2);
   auto reopened = this->impl_.open();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
@@ -383,7 +387,18 @@ TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults)
   EXPECT_EQ((*services)[0].updated_at, "2026-01-01T00:00:00.000000");
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused, VolumesAndSnapshotsRoundTripWithMetadata, QueriesFilterLiveRows, LiveReferenceIsUniquePerBackendUntilSoftDeleted, ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict, ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime, AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired, GenerationChangesOnWrites, GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend, ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated, MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers, ReplacingMetadataKeepsOnlyTheGivenKeys, MetadataOfAMissingOrSoftDeletedRowIsNotWritten, DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool, MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool,
-    ServiceRowsKeepTheRegistryFields, HeartbeatTouchesOnlyTheNamedServices, MigrationThreeGivesEarlierServicesTheDefaults);
+REGISTER_TYPED_TEST_SUITE_P(CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused,
+                            VolumesAndSnapshotsRoundTripWithMetadata, QueriesFilterLiveRows,
+                            LiveReferenceIsUniquePerBackendUntilSoftDeleted,
+                            ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict,
+                            ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime,
+                            AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired, GenerationChangesOnWrites,
+                            GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend,
+                            ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated,
+                            MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers,
+                            ReplacingMetadataKeepsOnlyTheGivenKeys, MetadataOfAMissingOrSoftDeletedRowIsNotWritten,
+                            DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool,
+                            MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool, ServiceRowsKeepTheRegistryFields,
+                            HeartbeatTouchesOnlyTheNamedServices, MigrationThreeGivesEarlierServicesTheDefaults);
 
 }  // namespace snapmgr::core

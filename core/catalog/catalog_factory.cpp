@@ -35,8 +35,8 @@ ServiceResult<PostgresSettings> postgres_settings(const CatalogConfig& catalog) 
   if (!catalog.password_file.empty()) {
     std::ifstream in(catalog.password_file);
     if (!in) {
-      return ServiceError{Fault::Internal,
-                          "catalog.password_file: cannot read '" + catalog.password_file + "': " + std::strerror(errno)};
+      return ServiceError{Fault::Internal, "catalog.password_file: cannot read '" + catalog.password_file +
+                                               "': " + std::strerror(errno)};
     }
     std::getline(in, settings.password);
     while (!settings.password.empty() && (settings.password.back() == '\r' || settings.password.back() == ' ')) {

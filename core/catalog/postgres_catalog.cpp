@@ -35,9 +35,8 @@ PostgresCatalog::~PostgresCatalog() = default;
 
 ServiceResult<std::unique_ptr<PostgresCatalog>> PostgresCatalog::open(const PostgresSettings& settings) {
   std::unique_ptr<PostgresCatalog> catalog(new PostgresCatalog(settings));
-  auto migrated = catalog->run<Done>("migrating the schema", [&](pqxx::connection& c) {
-    return migrate_postgres(c, catalog->display_url());
-  });
+  auto migrated = catalog->run<Done>("migrating the schema",
+                                     [&](pqxx::connection& c) { return migrate_postgres(c, catalog->display_url()); });
   if (!migrated) return migrated.error();
   return catalog;
 }
@@ -46,20 +45,22 @@ ServiceStatus PostgresCatalog::upsert_service(const VolumeServiceRow& row) {
   return run<Done>("registering service " + row.host + "@" + row.backend, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
     const auto now = now_timestamp();
-    tx.exec_params("INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at, "
-                   "availability_zone, advertise_url, backend_up) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                   "ON CONFLICT (host, backend) DO UPDATE SET cluster = excluded.cluster, "
-                   "disabled = excluded.disabled, updated_at = excluded.updated_at, "
-                   "availability_zone = excluded.availability_zone, advertise_url = excluded.advertise_url, "
-                   "backend_up = excluded.backend_up",
-                   row.host, row.backend, row.cluster, row.disabled, now, now, row.availability_zone,
-                   row.advertise_url, row.backend_up);
+    tx.exec_params(
+        "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at, "
+        "availability_zone, advertise_url, backend_up) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT (host, backend) DO UPDATE SET cluster = excluded.cluster, "
+        "disabled = excluded.disabled, updated_at = excluded.updated_at, "
+        "availability_zone = excluded.availability_zone, advertise_url = excluded.advertise_url, "
+        "backend_up = excluded.backend_up",
+        row.host, row.backend, row.cluster, row.disabled, now, now, row.availability_zone, row.advertise_url,
+        row.backend_up);
     commit(tx, c);
     return Done{};
   });
 }
 
-ServiceResult<std::size_t> PostgresCatalog::heartbeat(const std::string& host, const std::vector<std::string>& backends) {
+ServiceResult<std::size_t> PostgresCatalog::heartbeat(const std::string& host,
+                                                      const std::vector<std::string>& backends) {
   return run<std::size_t>("heartbeat", [&](pqxx::connection& c) -> ServiceResult<std::size_t> {
     pqxx::work tx(c);
     const auto now = now_timestamp();
@@ -120,8 +121,10 @@ ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
     pqxx::work tx(c);
     // FOR SHARE: the parent's status cannot change (an unmanage starting) until this commits.
     auto parent = tx.exec_params("SELECT status FROM volumes WHERE id = $1 AND NOT deleted FOR SHARE", s.volume_id);
-    if (parent.empty() || (parent[0][0].as<std::string>() != "available" && parent[0][0].as<std::string>() != "in-use")) {
-      return ServiceError{Fault::Conflict, "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
+    if (parent.empty() ||
+        (parent[0][0].as<std::string>() != "available" && parent[0][0].as<std::string>() != "in-use")) {
+      return ServiceError{Fault::Conflict,
+                          "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
     }
     try {
       tx.exec_params(std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
@@ -142,7 +145,8 @@ ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
 ServiceResult<std::optional<VolumeRecord>> PostgresCatalog::find_volume(const std::string& id) {
   return run<std::optional<VolumeRecord>>("reading volume " + id, [&](pqxx::connection& c) {
     ReadTransaction tx(c);
-    auto r = tx.exec_params(std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes WHERE id = $1 AND NOT deleted", id);
+    auto r = tx.exec_params(
+        std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes WHERE id = $1 AND NOT deleted", id);
     if (r.empty()) return ServiceResult<std::optional<VolumeRecord>>(std::nullopt);
     VolumeRecord v = rows::read_volume(r[0]);
     v.metadata = rows::read_metadata(tx, rows::metadata_table(ObjectKind::Volume), v.id);
@@ -153,7 +157,8 @@ ServiceResult<std::optional<VolumeRecord>> PostgresCatalog::find_volume(const st
 ServiceResult<std::optional<SnapshotRecord>> PostgresCatalog::find_snapshot(const std::string& id) {
   return run<std::optional<SnapshotRecord>>("reading snapshot " + id, [&](pqxx::connection& c) {
     ReadTransaction tx(c);
-    auto r = tx.exec_params(std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots WHERE id = $1 AND NOT deleted", id);
+    auto r = tx.exec_params(
+        std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots WHERE id = $1 AND NOT deleted", id);
     if (r.empty()) return ServiceResult<std::optional<SnapshotRecord>>(std::nullopt);
     SnapshotRecord s = rows::read_snapshot(r[0]);
     s.metadata = rows::read_metadata(tx, rows::metadata_table(ObjectKind::Snapshot), s.id);
@@ -259,7 +264,8 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
   });
 }
 
-ServiceResult<std::vector<ManagedReference>> PostgresCatalog::live_references(ObjectKind kind, const std::string& backend) {
+ServiceResult<std::vector<ManagedReference>> PostgresCatalog::live_references(ObjectKind kind,
+                                                                              const std::string& backend) {
   return run<std::vector<ManagedReference>>("reading managed references of " + backend, [&](pqxx::connection& c) {
     ReadTransaction tx(c);
     std::vector<ManagedReference> out;

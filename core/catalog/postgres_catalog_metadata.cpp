@@ -14,7 +14,8 @@ namespace {
 // Whether `id` is a live row, locking it until the commit: a concurrent soft delete waits, so
 // metadata is never written to a row deleted meanwhile.
 bool lock_live(pqxx::transaction_base& tx, const rows::MetadataTable& t, const std::string& id) {
-  return !tx.exec_params(std::string("SELECT 1 FROM ") + t.owners + " WHERE id = $1 AND NOT deleted FOR NO KEY UPDATE", id)
+  return !tx.exec_params(std::string("SELECT 1 FROM ") + t.owners + " WHERE id = $1 AND NOT deleted FOR NO KEY UPDATE",
+                         id)
               .empty();
 }
 
@@ -27,20 +28,21 @@ std::string describe(const char* what, const rows::MetadataTable& t, const std::
 ServiceResult<std::optional<Metadata>> PostgresCatalog::update_metadata(ObjectKind kind, const std::string& id,
                                                                         const Metadata& metadata, bool replace) {
   const auto t = rows::metadata_table(kind);
-  return run<std::optional<Metadata>>(describe("updating the metadata", t, id),
-                                      [&](pqxx::connection& c) -> ServiceResult<std::optional<Metadata>> {
-    pqxx::work tx(c);
-    if (!lock_live(tx, t, id)) return std::optional<Metadata>{};
-    if (replace) tx.exec_params(std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = $1", id);
-    rows::write_metadata(tx, t, id, metadata);
-    Metadata after = rows::read_metadata(tx, t, id);
-    WriteWindow window(*this);
-    commit(tx, c);
-    return std::optional<Metadata>(std::move(after));
-  });
+  return run<std::optional<Metadata>>(
+      describe("updating the metadata", t, id), [&](pqxx::connection& c) -> ServiceResult<std::optional<Metadata>> {
+        pqxx::work tx(c);
+        if (!lock_live(tx, t, id)) return std::optional<Metadata>{};
+        if (replace) tx.exec_params(std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = $1", id);
+        rows::write_metadata(tx, t, id, metadata);
+        Metadata after = rows::read_metadata(tx, t, id);
+        WriteWindow window(*this);
+        commit(tx, c);
+        return std::optional<Metadata>(std::move(after));
+      });
 }
 
-ServiceResult<bool> PostgresCatalog::delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) {
+ServiceResult<bool> PostgresCatalog::delete_metadata_key(ObjectKind kind, const std::string& id,
+                                                         const std::string& key) {
   const auto t = rows::metadata_table(kind);
   return run<bool>(describe("deleting a metadata key", t, id), [&](pqxx::connection& c) -> ServiceResult<bool> {
     pqxx::work tx(c);

@@ -12,15 +12,15 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <pqxx/connection>
 #include <pqxx/result>
 #include <pqxx/transaction>
-#include <spdlog/sinks/ostream_sink.h>
 
-#include "core/catalog/catalog_factory.hpp"
 #include "core/catalog/catalog_contract_tests.hpp"
-#include "core/catalog/postgres_migrations.hpp"
+#include "core/catalog/catalog_factory.hpp"
 #include "core/catalog/migrations.hpp"
+#include "core/catalog/postgres_migrations.hpp"
 #include "core/catalog/postgres_test_server.hpp"
 #include "core/logging/logging.hpp"
 
@@ -137,8 +137,9 @@ bool wait_for_blocked_session(const std::string& database) {
 
 TEST_F(PostgresCatalogTest, TheLiveReferenceGuardIsAPartialUniqueIndexWhoseViolationIsSqlitesConflict) {
   const auto index = impl_.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'volumes_live_reference'");
-  EXPECT_EQ(index, "CREATE UNIQUE INDEX volumes_live_reference ON public.volumes USING btree (backend, provider_reference) "
-                   "WHERE (NOT deleted)");
+  EXPECT_EQ(index,
+            "CREATE UNIQUE INDEX volumes_live_reference ON public.volumes USING btree (backend, provider_reference) "
+            "WHERE (NOT deleted)");
   ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
   auto duplicate = catalog_->insert_volume(volume("v2", "volume-a"));
   ASSERT_FALSE(duplicate.ok());
@@ -175,8 +176,10 @@ TEST_F(PostgresCatalogTest, EightConcurrentInsertsOfOneLiveReferenceYieldExactly
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       auto r = catalog_->insert_volume(volume("v" + std::to_string(i), "contested"));
-      if (r.ok()) ++ok;
-      else if (r.error().fault == Fault::Conflict) ++conflicts;
+      if (r.ok())
+        ++ok;
+      else if (r.error().fault == Fault::Conflict)
+        ++conflicts;
     });
   }
   for (auto& t : threads) t.join();
@@ -240,8 +243,10 @@ TEST_F(PostgresCatalogTest, ARestartedServerCostsAtMostOneFailedCallThenConnecti
     for (int i = 0; i < 8; ++i) threads.emplace_back([&] { (void)catalog_->find_volumes({}); });
     for (auto& t : threads) t.join();
   }
-  const auto before = server().query("postgres", "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE "
-                                                 "application_name = 'snapmgrd' AND datname = '" + impl_.database() + "'");
+  const auto before = server().query("postgres",
+                                     "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE "
+                                     "application_name = 'snapmgrd' AND datname = '" +
+                                         impl_.database() + "'");
   std::string error;
   ASSERT_TRUE(server().restart(error)) << error;
 
@@ -261,13 +266,16 @@ TEST_F(PostgresCatalogTest, ARestartedServerCostsAtMostOneFailedCallThenConnecti
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] { ok += catalog_->insert_volume(volume("w" + std::to_string(i), "after-" + std::to_string(i))).ok(); });
+    threads.emplace_back(
+        [&, i] { ok += catalog_->insert_volume(volume("w" + std::to_string(i), "after-" + std::to_string(i))).ok(); });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 8);
   EXPECT_EQ(impl_.scalar("SELECT count(*) FROM volumes"), "9");
-  const auto after = server().query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                                                "'snapmgrd' AND datname = '" + impl_.database() + "'");
+  const auto after = server().query("postgres",
+                                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                    "'snapmgrd' AND datname = '" +
+                                        impl_.database() + "'");
   EXPECT_NE(after[0][0], "0");
   EXPECT_LE(std::stoi(after[0][0]), 4) << "never more than pool_size connections";
   EXPECT_FALSE(before[0][0].empty());
@@ -337,8 +345,9 @@ TEST_F(PostgresCatalogTest, AWriteWhoseSessionIsKilledBeforeCommitIsRunOnceMoreA
   ServiceStatus result = Done{};
   std::thread writer([&] { result = catalog_->insert_volume(volume("v1", "volume-a")); });
   ASSERT_TRUE(wait_for_blocked_session(impl_.database()));
-  server().query("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
-                             "'snapmgrd' AND wait_event_type = 'Lock'");
+  server().query("postgres",
+                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                 "'snapmgrd' AND wait_event_type = 'Lock'");
   ASSERT_TRUE(wait_for_blocked_session(impl_.database())) << "the retry waits for the lock on a new connection";
   lock.release();
   writer.join();

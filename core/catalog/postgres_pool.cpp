@@ -70,8 +70,7 @@ class NoticeLog final : public pqxx::errorhandler {
       std::string text = pool_.scrub(message);
       while (!text.empty() && text.back() == '\n') text.pop_back();
       log().debug("catalog {}: {}", pool_.display_url(), text);
-    } catch (...) {
-    }
+    } catch (...) {}
     return false;
   }
 
@@ -113,8 +112,8 @@ ServiceResult<PostgresPool::Lease> PostgresPool::acquire() {
   std::uint64_t epoch = 0;
   {
     std::unique_lock lock(mutex_);
-    const bool free = freed_.wait_for(lock, settings_.acquire_timeout,
-                                      [&] { return !idle_.empty() || open_ < settings_.pool_size; });
+    const bool free =
+        freed_.wait_for(lock, settings_.acquire_timeout, [&] { return !idle_.empty() || open_ < settings_.pool_size; });
     if (!free) {
       return ServiceError{Fault::Unavailable, "catalog unavailable: all " + std::to_string(settings_.pool_size) +
                                                   " connections to " + display_url_ + " stayed busy for " +

@@ -31,8 +31,8 @@
 namespace snapmgr::core {
 
 struct PostgresSettings {
-  std::string url;         // postgresql://user@host:port/db[?...]; a password in it is not used in messages
-  std::string password;    // empty: none (trust, peer, ~/.pgpass)
+  std::string url;       // postgresql://user@host:port/db[?...]; a password in it is not used in messages
+  std::string password;  // empty: none (trust, peer, ~/.pgpass)
   int pool_size = 4;
   int connect_timeout_s = 5;
   std::chrono::milliseconds acquire_timeout{30000};
@@ -88,8 +88,8 @@ class PostgresPool {
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Lease::Slot>> idle_;
-  int open_ = 0;                // connections that exist or are being made (idle or leased)
-  std::uint64_t epoch_ = 0;     // bumped by discard(); older connections are not reused
+  int open_ = 0;             // connections that exist or are being made (idle or leased)
+  std::uint64_t epoch_ = 0;  // bumped by discard(); older connections are not reused
 };
 
 }  // namespace snapmgr::core

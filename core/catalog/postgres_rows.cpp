@@ -74,15 +74,18 @@ MetadataTable metadata_table(ObjectKind kind) {
 
 Metadata read_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id) {
   Metadata m;
-  for (const auto& row : tx.exec_params(std::string("SELECT key, value FROM ") + t.table + " WHERE " + t.id_column + " = $1", id)) {
+  for (const auto& row :
+       tx.exec_params(std::string("SELECT key, value FROM ") + t.table + " WHERE " + t.id_column + " = $1", id)) {
     m.emplace(row[0].as<std::string>(), row[1].as<std::string>());
   }
   return m;
 }
 
-void write_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id, const Metadata& metadata) {
-  const std::string sql = std::string("INSERT INTO ") + t.table + " (" + t.id_column + ", key, value) VALUES ($1, $2, $3) " +
-                          "ON CONFLICT (" + t.id_column + ", key) DO UPDATE SET value = excluded.value";
+void write_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id,
+                    const Metadata& metadata) {
+  const std::string sql = std::string("INSERT INTO ") + t.table + " (" + t.id_column +
+                          ", key, value) VALUES ($1, $2, $3) " + "ON CONFLICT (" + t.id_column +
+                          ", key) DO UPDATE SET value = excluded.value";
   for (const auto& [key, value] : metadata) tx.exec_params(sql, id, key, value);
 }
 

@@ -29,7 +29,8 @@ MetadataTable metadata_table(ObjectKind kind);
 
 Metadata read_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id);
 // Sets each key of `metadata` on `id` (adds it, or overwrites its value).
-void write_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id, const Metadata& metadata);
+void write_metadata(pqxx::transaction_base& tx, const MetadataTable& t, const std::string& id,
+                    const Metadata& metadata);
 
 // " WHERE NOT deleted AND ..." for `query`; the values to bind, in order ($1...), go to `params`.
 std::string where_clause(const RowQuery& query, ObjectKind kind, std::vector<std::string>& params);

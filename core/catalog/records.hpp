@@ -18,16 +18,16 @@ namespace snapmgr::core {
 using Metadata = std::map<std::string, std::string>;
 
 struct VolumeRecord {
-  std::string id;                          // UUID
+  std::string id;  // UUID
   std::string project_id;
   std::string user_id;
   std::optional<std::string> name;
   std::optional<std::string> description;
-  std::string status;                      // creating | available | in-use | error | unmanaging | deleted ...
+  std::string status;  // creating | available | in-use | error | unmanaging | deleted ...
   std::int64_t size_gib = 0;
-  std::string backend;                     // "<host>@<backend>"
-  std::string pool;                        // the backend's pool; Cinder's host is "<backend>#<pool>"
-  std::string cluster;                     // "" when not clustered
+  std::string backend;  // "<host>@<backend>"
+  std::string pool;     // the backend's pool; Cinder's host is "<backend>#<pool>"
+  std::string cluster;  // "" when not clustered
   std::string availability_zone = "nova";
   std::optional<std::string> volume_type;
   bool bootable = false;
@@ -39,18 +39,18 @@ struct VolumeRecord {
 };
 
 struct SnapshotRecord {
-  std::string id;                          // UUID
+  std::string id;  // UUID
   std::string volume_id;
-  std::string project_id;                  // the caller who adopted it (Cinder: not the volume owner)
+  std::string project_id;  // the caller who adopted it (Cinder: not the volume owner)
   std::string user_id;
   std::optional<std::string> name;
   std::optional<std::string> description;
-  std::string status;                      // creating | available | error | unmanaging | deleted
-  std::int64_t size_gib = 0;               // the volume's size until adoption completes (as Cinder)
-  std::string backend;                     // "<host>@<backend>" of the volume
+  std::string status;         // creating | available | error | unmanaging | deleted
+  std::int64_t size_gib = 0;  // the volume's size until adoption completes (as Cinder)
+  std::string backend;        // "<host>@<backend>" of the volume
   snapmgr::StringMap provider_reference;
   Metadata metadata;
-  std::string progress = "0%";             // Cinder never updates it for managed snapshots
+  std::string progress = "0%";  // Cinder never updates it for managed snapshots
   std::string created_at;
   std::optional<std::string> updated_at;
   bool deleted = false;

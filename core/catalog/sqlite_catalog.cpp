@@ -15,12 +15,11 @@ namespace rows = sqlite_rows;
 
 namespace {
 
-
 constexpr int kBusyTimeoutMs = 10000;
 
 std::unique_ptr<SQLite::Database> connect(const std::string& path) {
-  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                         SQLite::OPEN_FULLMUTEX);
+  auto db =
+      std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   db->setBusyTimeout(kBusyTimeoutMs);
   db->exec("PRAGMA foreign_keys = ON");
   return db;
@@ -194,8 +193,10 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
     SQLite::Transaction tx(*writer_);
     SQLite::Statement parent(*writer_, "SELECT status FROM volumes WHERE id = ? AND deleted = 0");
     parent.bind(1, s.volume_id);
-    if (!parent.executeStep() || (parent.getColumn(0).getString() != "available" && parent.getColumn(0).getString() != "in-use")) {
-      return ServiceError{Fault::Conflict, "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
+    if (!parent.executeStep() ||
+        (parent.getColumn(0).getString() != "available" && parent.getColumn(0).getString() != "in-use")) {
+      return ServiceError{Fault::Conflict,
+                          "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
     }
     SQLite::Statement q(*writer_, std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
@@ -228,7 +229,8 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
 ServiceResult<std::optional<VolumeRecord>> SqliteCatalog::find_volume(const std::string& id) {
   try {
     ReaderLease lease(*this);
-    SQLite::Statement q(lease.db(), std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes WHERE id = ? AND deleted = 0");
+    SQLite::Statement q(lease.db(),
+                        std::string("SELECT ") + rows::kVolumeColumns + " FROM volumes WHERE id = ? AND deleted = 0");
     q.bind(1, id);
     if (!q.executeStep()) return std::optional<VolumeRecord>{};
     VolumeRecord v = rows::read_volume(q);
@@ -242,7 +244,8 @@ ServiceResult<std::optional<VolumeRecord>> SqliteCatalog::find_volume(const std:
 ServiceResult<std::optional<SnapshotRecord>> SqliteCatalog::find_snapshot(const std::string& id) {
   try {
     ReaderLease lease(*this);
-    SQLite::Statement q(lease.db(), std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots WHERE id = ? AND deleted = 0");
+    SQLite::Statement q(
+        lease.db(), std::string("SELECT ") + rows::kSnapshotColumns + " FROM snapshots WHERE id = ? AND deleted = 0");
     q.bind(1, id);
     if (!q.executeStep()) return std::optional<SnapshotRecord>{};
     SnapshotRecord s = rows::read_snapshot(q);
@@ -318,7 +321,8 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
     sql += " WHERE id = ? AND deleted = 0";
     params.push_back(id);
     if (update.require_no_live_snapshots && !snapshots) {
-      sql += " AND NOT EXISTS (SELECT 1 FROM snapshots WHERE snapshots.volume_id = volumes.id AND snapshots.deleted = 0)";
+      sql +=
+          " AND NOT EXISTS (SELECT 1 FROM snapshots WHERE snapshots.volume_id = volumes.id AND snapshots.deleted = 0)";
     }
     if (!update.expected_status.empty()) {
       sql += " AND status IN (";
@@ -344,7 +348,8 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
   }
 }
 
-ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(ObjectKind kind, const std::string& backend) {
+ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(ObjectKind kind,
+                                                                            const std::string& backend) {
   try {
     ReaderLease lease(*this);
     SQLite::Statement q(lease.db(), std::string("SELECT id, provider_reference FROM ") +
@@ -353,7 +358,8 @@ ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(Obje
     q.bind(1, backend);
     std::vector<ManagedReference> out;
     while (q.executeStep()) {
-      out.push_back({q.getColumn(0).getString(), from_json_object(q.getColumn(1).getString()).value_or(snapmgr::StringMap{})});
+      out.push_back(
+          {q.getColumn(0).getString(), from_json_object(q.getColumn(1).getString()).value_or(snapmgr::StringMap{})});
     }
     return out;
   } catch (const std::exception& e) {

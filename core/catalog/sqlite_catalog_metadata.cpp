@@ -50,7 +50,8 @@ ServiceResult<bool> SqliteCatalog::delete_metadata_key(ObjectKind kind, const st
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
     if (!is_live(*writer_, t, id)) return false;
-    SQLite::Statement remove(*writer_, std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = ? AND key = ?");
+    SQLite::Statement remove(*writer_,
+                             std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = ? AND key = ?");
     remove.bind(1, id);
     remove.bind(2, key);
     const bool removed = remove.exec() > 0;

@@ -80,8 +80,9 @@ Metadata read_metadata(SQLite::Database& db, const char* table, const char* id_c
 
 void write_metadata(SQLite::Database& db, const char* table, const char* id_column, const std::string& id,
                     const Metadata& metadata) {
-  SQLite::Statement insert(db, std::string("INSERT INTO ") + table + " (" + id_column + ", key, value) VALUES (?, ?, ?) " +
-                                   "ON CONFLICT (" + id_column + ", key) DO UPDATE SET value = excluded.value");
+  SQLite::Statement insert(db, std::string("INSERT INTO ") + table + " (" + id_column +
+                                   ", key, value) VALUES (?, ?, ?) " + "ON CONFLICT (" + id_column +
+                                   ", key) DO UPDATE SET value = excluded.value");
   for (const auto& [key, value] : metadata) {
     insert.bind(1, id);
     insert.bind(2, key);
@@ -121,8 +122,10 @@ std::string where_clause(const RowQuery& query, ObjectKind kind, std::vector<std
 }
 
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
-  if (value) statement.bind(index, *value);
-  else statement.bind(index);  // NULL
+  if (value)
+    statement.bind(index, *value);
+  else
+    statement.bind(index);  // NULL
 }
 
 }  // namespace snapmgr::core::sqlite_rows

@@ -23,7 +23,15 @@
 namespace snapmgr::core {
 
 enum class Fault {
-  BadRequest, InvalidInput, NotFound, Conflict, NotImplemented, BackendFailure, Timeout, Unavailable, Internal
+  BadRequest,
+  InvalidInput,
+  NotFound,
+  Conflict,
+  NotImplemented,
+  BackendFailure,
+  Timeout,
+  Unavailable,
+  Internal
 };
 
 struct ServiceError {

@@ -27,8 +27,9 @@ TEST(ServiceRegistryConfig, DefaultsAreCindersReportIntervalAndServiceDownTime) 
 }
 
 TEST(ServiceRegistryConfig, KeysAreRead) {
-  auto load = parse("advertise_url: https://node1.example:9000/storage\nreport_interval_s: 1\n"
-                    "service_down_time_s: 3\n");
+  auto load = parse(
+      "advertise_url: https://node1.example:9000/storage\nreport_interval_s: 1\n"
+      "service_down_time_s: 3\n");
   ASSERT_TRUE(load.config) << to_string(load.errors);
   EXPECT_EQ(load.config->advertise_url, "https://node1.example:9000/storage");
   EXPECT_EQ(load.config->report_interval_s, 1);
@@ -50,8 +51,7 @@ TEST(ServiceRegistryConfig, DownTimeMustExceedTheReportInterval) {
 
 TEST(ServiceRegistryConfig, RangesAndTypesAreChecked) {
   EXPECT_EQ(errors_of("report_interval_s: 0\n"), "etc/test.yaml:1: report_interval_s: must be between 1 and 3600");
-  EXPECT_EQ(errors_of("service_down_time_s: 1\n"),
-            "etc/test.yaml:1: service_down_time_s: must be between 2 and 86400");
+  EXPECT_EQ(errors_of("service_down_time_s: 1\n"), "etc/test.yaml:1: service_down_time_s: must be between 2 and 86400");
   EXPECT_EQ(errors_of("report_interval_s: ten\n"),
             "etc/test.yaml:1: report_interval_s: expected an integer, found a string");
 }

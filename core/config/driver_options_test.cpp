@@ -44,8 +44,10 @@ TEST(DriverOptions, WrongTypeAndMissingRequired) {
   auto b = backend("{command_timeout_s: soon}");
   auto errors = validate_driver_options(b.options, lvm_like(), "f.yaml", "backends[0].options", b.line);
   ASSERT_EQ(errors.size(), 2u) << to_string(errors);
-  EXPECT_EQ(errors[0].to_string(), "f.yaml:4: backends[0].options.command_timeout_s: expected an integer, found a string");
-  EXPECT_EQ(errors[1].to_string(), "f.yaml:2: backends[0].options.volume_group: missing required option of driver 'lvm' (the VG)");
+  EXPECT_EQ(errors[0].to_string(),
+            "f.yaml:4: backends[0].options.command_timeout_s: expected an integer, found a string");
+  EXPECT_EQ(errors[1].to_string(),
+            "f.yaml:2: backends[0].options.volume_group: missing required option of driver 'lvm' (the VG)");
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include <set>
 #include <sstream>
 
-#include <boost/asio/ip/address.hpp>
 #include <yaml-cpp/yaml.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "core/config/advertise_url.hpp"
 #include "host/yaml_values.hpp"
@@ -109,7 +109,8 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
                    std::map<std::string, int>& seen) {
   const std::string path = "backends[" + std::to_string(index) + "]";
   if (!entry.is_map()) {
-    c.error(entry.line(), path, "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
+    c.error(entry.line(), path,
+            "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
     return;
   }
   c.only_keys(entry, path, {"name", "driver", "cluster", "pool", "disabled", "max_concurrent_calls", "options"});
@@ -121,9 +122,9 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
       c.error(v->line(), path + ".name",
               "'" + v->as_string() + "' is not a valid backend name (1-64 of A-Z a-z 0-9 _ . -)");
     } else if (auto it = seen.find(v->as_string()); it != seen.end()) {
-      c.error(v->line(), path + ".name",
-              "duplicate backend name '" + v->as_string() + "' (first defined on line " +
-                  std::to_string(it->second) + ")");
+      c.error(
+          v->line(), path + ".name",
+          "duplicate backend name '" + v->as_string() + "' (first defined on line " + std::to_string(it->second) + ")");
     } else {
       seen.emplace(v->as_string(), v->line());
     }
@@ -148,8 +149,10 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
   }
   if (auto* v = c.get(entry, path, "disabled", snapmgr::OptionType::Boolean)) b.disabled = v->as_bool();
   if (auto* v = c.get(entry, path, "max_concurrent_calls", snapmgr::OptionType::Integer)) {
-    if (v->as_int() < 1 || v->as_int() > 1024) c.error(v->line(), path + ".max_concurrent_calls", "must be between 1 and 1024");
-    else b.max_concurrent_calls = static_cast<int>(v->as_int());
+    if (v->as_int() < 1 || v->as_int() > 1024)
+      c.error(v->line(), path + ".max_concurrent_calls", "must be between 1 and 1024");
+    else
+      b.max_concurrent_calls = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(entry, path, "options", snapmgr::OptionType::Map)) b.options = *v;
   config.backends.push_back(std::move(b));
@@ -161,8 +164,10 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
 void check_service_registry(Checker& c, const OptionValue& doc, HostConfig& config) {
   using T = snapmgr::OptionType;
   if (auto* v = c.get(doc, "", "advertise_url", T::String)) {
-    if (auto problem = advertise_url_problem(v->as_string())) c.error(v->line(), "advertise_url", *problem);
-    else config.advertise_url = v->as_string();
+    if (auto problem = advertise_url_problem(v->as_string()))
+      c.error(v->line(), "advertise_url", *problem);
+    else
+      config.advertise_url = v->as_string();
   }
   const OptionValue* interval = c.get(doc, "", "report_interval_s", T::Integer);
   if (interval) {
@@ -208,8 +213,7 @@ void parse_catalog(Checker& c, const OptionValue& v, HostConfig& config) {
         at != std::string::npos && authority.substr(0, at).find(':', authority.find("://") + 3) != std::string::npos;
     static const std::regex kPasswordParam(R"([?&]password=)");
     if (!std::regex_match(url, kScheme)) {
-      c.error(u->line(), "catalog.url",
-              "expected a PostgreSQL URL: postgresql://user@host:port/dbname (no spaces)");
+      c.error(u->line(), "catalog.url", "expected a PostgreSQL URL: postgresql://user@host:port/dbname (no spaces)");
     } else if (password_in_userinfo || std::regex_search(url, kPasswordParam)) {
       c.error(u->line(), "catalog.url",
               "the URL must not contain a password: put the password in a file and name it in "
@@ -222,8 +226,10 @@ void parse_catalog(Checker& c, const OptionValue& v, HostConfig& config) {
     catalog.password_file = f->as_string();
   }
   if (auto* n = c.get(v, "catalog", "pool_size", T::Integer)) {
-    if (n->as_int() < 1 || n->as_int() > 64) c.error(n->line(), "catalog.pool_size", "must be between 1 and 64");
-    else catalog.pool_size = static_cast<int>(n->as_int());
+    if (n->as_int() < 1 || n->as_int() > 64)
+      c.error(n->line(), "catalog.pool_size", "must be between 1 and 64");
+    else
+      catalog.pool_size = static_cast<int>(n->as_int());
   }
   config.catalog = std::move(catalog);
 }
@@ -234,13 +240,15 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     c.error(doc.line(), "", "the configuration must be a map of keys (host, listen, backends, ...)");
     return;
   }
-  c.only_keys(doc, "", {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log",
-                        "call_timeout_s", "adoption_workers", "listing_max_age_ms", "max_connections", "catalog",
-                        "backends", "advertise_url", "report_interval_s", "service_down_time_s"});
+  c.only_keys(doc, "",
+              {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log", "call_timeout_s",
+               "adoption_workers", "listing_max_age_ms", "max_connections", "catalog", "backends", "advertise_url",
+               "report_interval_s", "service_down_time_s"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
     if (!std::regex_match(v->as_string(), kHost)) {
-      c.error(v->line(), "host", "'" + v->as_string() + "' is not a valid host name (A-Z a-z 0-9 _ . -; no '@' or '#')");
+      c.error(v->line(), "host",
+              "'" + v->as_string() + "' is not a valid host name (A-Z a-z 0-9 _ . -; no '@' or '#')");
     }
     config.host = v->as_string();
   }
@@ -275,7 +283,8 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     c.only_keys(*v, "log", {"level", "format"});
     if (auto* l = c.get(*v, "log", "level", T::String)) {
       if (!is_valid_log_level(l->as_string())) {
-        c.error(l->line(), "log.level", "unknown level '" + l->as_string() + "' (accepted: debug, info, warning, error)");
+        c.error(l->line(), "log.level",
+                "unknown level '" + l->as_string() + "' (accepted: debug, info, warning, error)");
       }
       config.log.level = l->as_string();
     }
@@ -287,20 +296,28 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
     }
   }
   if (auto* v = c.get(doc, "", "call_timeout_s", T::Integer)) {
-    if (v->as_int() < 1 || v->as_int() > 3600) c.error(v->line(), "call_timeout_s", "must be between 1 and 3600");
-    else config.call_timeout_s = static_cast<int>(v->as_int());
+    if (v->as_int() < 1 || v->as_int() > 3600)
+      c.error(v->line(), "call_timeout_s", "must be between 1 and 3600");
+    else
+      config.call_timeout_s = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(doc, "", "adoption_workers", T::Integer)) {
-    if (v->as_int() < 1 || v->as_int() > 256) c.error(v->line(), "adoption_workers", "must be between 1 and 256");
-    else config.adoption_workers = static_cast<int>(v->as_int());
+    if (v->as_int() < 1 || v->as_int() > 256)
+      c.error(v->line(), "adoption_workers", "must be between 1 and 256");
+    else
+      config.adoption_workers = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(doc, "", "listing_max_age_ms", T::Integer)) {
-    if (v->as_int() < 0 || v->as_int() > 60000) c.error(v->line(), "listing_max_age_ms", "must be between 0 and 60000");
-    else config.listing_max_age_ms = static_cast<int>(v->as_int());
+    if (v->as_int() < 0 || v->as_int() > 60000)
+      c.error(v->line(), "listing_max_age_ms", "must be between 0 and 60000");
+    else
+      config.listing_max_age_ms = static_cast<int>(v->as_int());
   }
   if (auto* v = c.get(doc, "", "max_connections", T::Integer)) {
-    if (v->as_int() < 0 || v->as_int() > 1000000) c.error(v->line(), "max_connections", "must be between 0 and 1000000");
-    else config.max_connections = static_cast<int>(v->as_int());
+    if (v->as_int() < 0 || v->as_int() > 1000000)
+      c.error(v->line(), "max_connections", "must be between 0 and 1000000");
+    else
+      config.max_connections = static_cast<int>(v->as_int());
   }
   check_service_registry(c, doc, config);
   if (auto* v = c.get(doc, "", "catalog", T::Map)) parse_catalog(c, *v, config);

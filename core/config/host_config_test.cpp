@@ -27,7 +27,8 @@ HostConfigLoad parse(const std::string& text) { return parse_host_config(text, "
 
 // The single error's rendering, or a description of why there is not exactly one.
 std::string only_error(const HostConfigLoad& load) {
-  if (load.errors.size() != 1) return "expected one error, got " + std::to_string(load.errors.size()) + ":\n" + to_string(load.errors);
+  if (load.errors.size() != 1)
+    return "expected one error, got " + std::to_string(load.errors.size()) + ":\n" + to_string(load.errors);
   return load.errors[0].to_string();
 }
 
@@ -82,8 +83,9 @@ TEST(HostConfig, WithoutACatalogKeyTheCatalogIsSqliteInTheStateDir) {
 }
 
 TEST(HostConfig, APostgresqlCatalog) {
-  auto load = parse("catalog:\n  url: postgresql://snapmgr@db1:5433/snapmgr\n  password_file: etc/pg.pass\n"
-                    "  pool_size: 8\nbackends: []\n");
+  auto load = parse(
+      "catalog:\n  url: postgresql://snapmgr@db1:5433/snapmgr\n  password_file: etc/pg.pass\n"
+      "  pool_size: 8\nbackends: []\n");
   ASSERT_TRUE(load.config) << to_string(load.errors);
   ASSERT_TRUE(load.config->catalog.has_value());
   EXPECT_EQ(load.config->catalog->url, "postgresql://snapmgr@db1:5433/snapmgr");
@@ -97,8 +99,8 @@ TEST(HostConfig, APostgresqlCatalog) {
 }
 
 TEST(HostConfig, CatalogKeysAreChecked) {
-  EXPECT_EQ(only_error(parse("catalog: {url: 'postgresql://h/db', pool: 3}\nbackends: []\n")).rfind(
-                "etc/test.yaml:1: catalog.pool: unknown key (accepted: url, password_file, pool_size)", 0),
+  EXPECT_EQ(only_error(parse("catalog: {url: 'postgresql://h/db', pool: 3}\nbackends: []\n"))
+                .rfind("etc/test.yaml:1: catalog.pool: unknown key (accepted: url, password_file, pool_size)", 0),
             0u);
   EXPECT_EQ(only_error(parse("catalog: {password_file: x}\nbackends: []\n")),
             "etc/test.yaml:1: catalog.url: missing required key");
@@ -115,12 +117,15 @@ TEST(HostConfig, CatalogKeysAreChecked) {
 }
 
 TEST(HostConfig, APasswordInTheCatalogUrlIsRefusedWithoutQuotingIt) {
-  for (const char* url : {"postgresql://snapmgr:hunter2@db1/snapmgr", "postgres://snapmgr:hunter2@db1:5432/x?sslmode=require",
-                          "postgresql://snapmgr@db1/snapmgr?sslmode=require&password=hunter2"}) {
+  for (const char* url :
+       {"postgresql://snapmgr:hunter2@db1/snapmgr", "postgres://snapmgr:hunter2@db1:5432/x?sslmode=require",
+        "postgresql://snapmgr@db1/snapmgr?sslmode=require&password=hunter2"}) {
     auto load = parse(std::string("catalog:\n  url: '") + url + "'\nbackends: []\n");
     const std::string error = only_error(load);
-    EXPECT_EQ(error, "etc/test.yaml:2: catalog.url: the URL must not contain a password: put the password in a "
-                     "file and name it in catalog.password_file") << url;
+    EXPECT_EQ(error,
+              "etc/test.yaml:2: catalog.url: the URL must not contain a password: put the password in a "
+              "file and name it in catalog.password_file")
+        << url;
     EXPECT_EQ(error.find("hunter2"), std::string::npos);
   }
   // A ':' elsewhere (the port, an IPv6 host, the path) is no password.
@@ -185,7 +190,8 @@ TEST(HostConfig, EnumeratedValuesAreChecked) {
 
 TEST(HostConfig, TokensStrategyNeedsATokensFile) {
   auto load = parse("backends: []\nauth: {strategy: tokens}\n");
-  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:2: auth.tokens_file: missing required key", 0), 0u) << only_error(load);
+  EXPECT_EQ(only_error(load).rfind("etc/test.yaml:2: auth.tokens_file: missing required key", 0), 0u)
+      << only_error(load);
 }
 
 TEST(HostConfig, InvalidNames) {
@@ -208,7 +214,8 @@ TEST(HostConfig, MissingFileIsAnError) {
 }
 
 TEST(HostConfig, ScalarTyping) {
-  auto load = parse("backends:\n  - name: a\n    driver: fake\n    options: {i: 12, n: 1.5, b: true, s: abc, q: '12', z: ~}\n");
+  auto load =
+      parse("backends:\n  - name: a\n    driver: fake\n    options: {i: 12, n: 1.5, b: true, s: abc, q: '12', z: ~}\n");
   ASSERT_TRUE(load.config);
   const auto& o = load.config->backends[0].options;
   EXPECT_TRUE(o.find("i")->is_int());

@@ -48,8 +48,8 @@ int list_drivers(const std::vector<std::string>& plugin_dirs, std::ostream& out,
   out << "| driver | version | vendor | capabilities |\n|---|---|---|---|\n";
   for (const auto& p : drivers.plugins()) {
     const auto& d = *p.descriptor;
-    out << "| " << d.name << " | " << d.version << " | " << d.vendor << " | "
-        << describe_capabilities(d.capabilities) << " |\n";
+    out << "| " << d.name << " | " << d.version << " | " << d.vendor << " | " << describe_capabilities(d.capabilities)
+        << " |\n";
   }
   return !drivers.plugins().empty() && drivers.refusals().empty() ? 0 : 1;
 }

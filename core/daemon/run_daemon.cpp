@@ -13,12 +13,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "core/adoption/manage_service_factory.hpp"
 #include "core/api/api_handler.hpp"
 #include "core/api/http_server.hpp"
 #include "core/config/advertise_url.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
-#include "core/adoption/manage_service_factory.hpp"
 
 namespace snapmgr::core {
 namespace {
@@ -114,13 +114,13 @@ int run_daemon(const std::string& config_path) {
   if (!write_port_file(port_file, *port)) {
     log().error("cannot write the port file {}: {}", port_file, std::strerror(errno));
   }
-  log().info("snapmgrd ready: host {}, {} backend(s), API on http://{}:{}/v3/ (port written to {})",
-             setup.config.host, setup.backends->all().size(), setup.config.listen_address, *port, port_file);
+  log().info("snapmgrd ready: host {}, {} backend(s), API on http://{}:{}/v3/ (port written to {})", setup.config.host,
+             setup.backends->all().size(), setup.config.listen_address, *port, port_file);
 
   signals_io.run();  // until SIGINT/SIGTERM
   log().info("signal {} received, shutting down", received);
-  server.stop();      // stop accepting; in-flight requests finish
-  service.reset();    // drains the adoption workers and closes the catalog
+  server.stop();    // stop accepting; in-flight requests finish
+  service.reset();  // drains the adoption workers and closes the catalog
   std::error_code ec;
   std::filesystem::remove(port_file, ec);
   log().info("snapmgrd stopped");

@@ -19,8 +19,8 @@ HostSetup start_host(const std::string& config_path, bool configure_logging) {
   std::error_code ec;
   std::filesystem::create_directories(setup.config.state_dir, ec);
   if (ec) {
-    setup.errors.push_back({config_path, 0, "state_dir",
-                            "cannot create '" + setup.config.state_dir + "': " + ec.message()});
+    setup.errors.push_back(
+        {config_path, 0, "state_dir", "cannot create '" + setup.config.state_dir + "': " + ec.message()});
     return setup;
   }
   setup.drivers = std::make_unique<DriverRegistry>();

@@ -7,8 +7,8 @@
 
 #include "core/backends/backend_registry.hpp"
 #include "core/config/host_config.hpp"
-#include "host/driver_registry.hpp"
 #include "host/command_runner.hpp"
+#include "host/driver_registry.hpp"
 
 namespace snapmgr::core {
 

@@ -95,10 +95,14 @@ void AggregatedListing<Record>::append(const Record& r) {
   item.sort_reference = smallest_packed_value(item.reference);
   item.sort_prefix = prefix_of(item.sort_reference);
   if (managed_) item.cinder_id = managed_->find_packed(item.reference);
-  if (item.cinder_id) item.reason = &kAlreadyManaged;
-  else if (r.in_use) item.reason = &in_use_reason<Record>();
-  else if (r.reason) item.reason = store_.intern(*r.reason);
-  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>) item.source_reference = store_.pack(r.source_reference);
+  if (item.cinder_id)
+    item.reason = &kAlreadyManaged;
+  else if (r.in_use)
+    item.reason = &in_use_reason<Record>();
+  else if (r.reason)
+    item.reason = store_.intern(*r.reason);
+  if constexpr (std::is_same_v<Record, snapmgr::ManageableSnapshot>)
+    item.source_reference = store_.pack(r.source_reference);
   item.extra_info = store_.pack(r.extra_info);
   items_.push_back(item);
 }

@@ -19,18 +19,18 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/common/service_error.hpp"
 #include "core/listing/listing_types.hpp"
 #include "core/listing/managed_index.hpp"
 #include "core/listing/pooled_array.hpp"
 #include "core/listing/record_store.hpp"
-#include "core/common/service_error.hpp"
 #include "snapmgr/records.hpp"
 
 namespace snapmgr::core {
@@ -78,13 +78,13 @@ class AggregatedListing {
  private:
   struct Item {
     std::int64_t size_gib;
-    std::uint64_t sort_prefix;                    // sort_reference's first 8 bytes, big endian
-    std::string_view reference;                   // packed (record_store.hpp)
-    std::string_view sort_reference;              // the smallest value of the reference
-    const std::string* reason;                    // null when safe to manage
-    const std::string* cinder_id;                 // null when not managed
-    std::string_view source_reference;            // packed; empty for volumes
-    std::string_view extra_info;                  // packed; empty when the driver gave none
+    std::uint64_t sort_prefix;          // sort_reference's first 8 bytes, big endian
+    std::string_view reference;         // packed (record_store.hpp)
+    std::string_view sort_reference;    // the smallest value of the reference
+    const std::string* reason;          // null when safe to manage
+    const std::string* cinder_id;       // null when not managed
+    std::string_view source_reference;  // packed; empty for volumes
+    std::string_view extra_info;        // packed; empty when the driver gave none
   };
   using Order = std::vector<std::uint32_t>;
 

@@ -15,12 +15,12 @@ struct ListingCoordinator::Flight {
   using Outcome = ServiceResult<std::shared_ptr<const AggregatedListing<Record>>>;
   std::mutex mutex;
   std::condition_variable done_cv;
-  std::uint64_t tickets = 0;       // requests seen so far
+  std::uint64_t tickets = 0;  // requests seen so far
   bool running = false;
-  std::uint64_t done_covers = 0;   // the last completed fetch serves tickets up to this one
+  std::uint64_t done_covers = 0;  // the last completed fetch serves tickets up to this one
   std::optional<Outcome> done;
   std::chrono::steady_clock::time_point done_started;  // when the last completed fetch began
-  std::uint64_t done_generation = 0;                    // the catalog's generation at that time
+  std::uint64_t done_generation = 0;                   // the catalog's generation at that time
 };
 
 namespace {
@@ -79,7 +79,8 @@ ListingCoordinator::Flight<Record>& ListingCoordinator::flight_for(const Backend
   }
 }
 
-ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(ObjectKind kind, const std::string& backend) {
+ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(ObjectKind kind,
+                                                                               const std::string& backend) {
   const auto key = std::make_pair(static_cast<int>(kind), backend);
   const std::uint64_t generation = catalog_.generation();
   {
@@ -136,8 +137,7 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
   for (;;) {
     if (f.done && f.done_covers >= ticket) return *f.done;
     if (f.done && f.done->ok() && max_age_.count() > 0 && f.done_generation % 2 == 0 &&
-        f.done_generation == catalog_.generation() &&
-        std::chrono::steady_clock::now() - f.done_started <= max_age_) {
+        f.done_generation == catalog_.generation() && std::chrono::steady_clock::now() - f.done_started <= max_age_) {
       return *f.done;
     }
     if (!place) {

@@ -27,8 +27,8 @@
 
 #include "core/backends/backend_registry.hpp"
 #include "core/catalog/catalog.hpp"
-#include "core/listing/aggregated_listing.hpp"
 #include "core/common/service_error.hpp"
+#include "core/listing/aggregated_listing.hpp"
 
 namespace snapmgr::core {
 
@@ -38,7 +38,8 @@ class ListingCoordinator {
   ~ListingCoordinator();
 
   // NotImplemented when the backend's driver cannot list that kind; driver faults otherwise.
-  ServiceResult<std::shared_ptr<const SnapshotListing>> snapshots(const Backend& backend, const std::string& request_id);
+  ServiceResult<std::shared_ptr<const SnapshotListing>> snapshots(const Backend& backend,
+                                                                  const std::string& request_id);
   ServiceResult<std::shared_ptr<const VolumeListing>> volumes(const Backend& backend, const std::string& request_id);
 
  private:

@@ -34,7 +34,7 @@ struct ListingQuery {
 // One entry of a manageable-snapshot listing, in Cinder's detail key order.
 struct SnapshotListingEntry {
   snapmgr::StringMap reference;
-  std::int64_t size = 0;                        // GiB, rounded up
+  std::int64_t size = 0;  // GiB, rounded up
   bool safe_to_manage = false;
   std::optional<std::string> reason_not_safe;
   std::optional<snapmgr::StringMap> extra_info;  // null when the driver gave none

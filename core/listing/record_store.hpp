@@ -51,9 +51,9 @@ class RecordStore {
 
   // Pooled blocks (block_pool.hpp), reused from one listing to the next.
   static constexpr std::size_t kBlockSize = block_pool::kBlockSize;
-  std::vector<char*> blocks_;                     // filled in turn
-  std::size_t block_used_ = kBlockSize;           // of the last block; "full" until one exists
-  std::vector<std::unique_ptr<char[]>> large_;    // one per allocation over a quarter block
+  std::vector<char*> blocks_;                   // filled in turn
+  std::size_t block_used_ = kBlockSize;         // of the last block; "full" until one exists
+  std::vector<std::unique_ptr<char[]>> large_;  // one per allocation over a quarter block
   std::unordered_set<std::string> texts_;
 };
 

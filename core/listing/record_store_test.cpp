@@ -13,15 +13,17 @@
 namespace snapmgr::core {
 namespace {
 
-snapmgr::StringMap map(std::initializer_list<snapmgr::StringMap::value_type> items) { return snapmgr::StringMap(items); }
+snapmgr::StringMap map(std::initializer_list<snapmgr::StringMap::value_type> items) {
+  return snapmgr::StringMap(items);
+}
 
 TEST(RecordStore, PackedMapsRoundTrip) {
   RecordStore store;
   const std::string nul("a\0b", 3);
   const std::string big(200'000, 'x');  // larger than an arena block
-  for (const auto& m : {map({}), map({{"source-name", "lvol0"}}),
-                        map({{"source-id", "0x2a"}, {"source-name", "snap-1"}, {"", ""}}),
-                        map({{"k", nul}, {nul, "v"}}), map({{"source-name", big}})}) {
+  for (const auto& m :
+       {map({}), map({{"source-name", "lvol0"}}), map({{"source-id", "0x2a"}, {"source-name", "snap-1"}, {"", ""}}),
+        map({{"k", nul}, {nul, "v"}}), map({{"source-name", big}})}) {
     const std::string_view packed = store.pack(m);
     EXPECT_EQ(unpack_map(packed), m);
     EXPECT_EQ(std::string(packed), pack_map(m));
@@ -50,7 +52,8 @@ TEST(RecordStore, ValuesAreFoundByKey) {
   EXPECT_EQ(packed_value(packed, "source-name"), std::optional<std::string_view>("lvol0"));
   EXPECT_EQ(packed_value(packed, "source-id"), std::optional<std::string_view>("42"));
   EXPECT_EQ(packed_value(packed, "source"), std::nullopt);
-  EXPECT_EQ(packed_value(pack_map(map({{"lvol0", "source-name"}})), "source-name"), std::nullopt);  // a value is not a key
+  EXPECT_EQ(packed_value(pack_map(map({{"lvol0", "source-name"}})), "source-name"),
+            std::nullopt);  // a value is not a key
 }
 
 TEST(RecordStore, TextsAreInternedOnceAndNothingMoves) {
@@ -66,7 +69,8 @@ TEST(RecordStore, TextsAreInternedOnceAndNothingMoves) {
   EXPECT_EQ(*reason, "has clones");
   EXPECT_NE(store.intern(std::string("has snapshots")), reason);
   EXPECT_EQ(unpack_map(first), map({{"source-name", "snap-first"}}));
-  for (int i = 0; i < 50'000; ++i) EXPECT_EQ(unpack_map(packed[i]), map({{"source-name", "snap-" + std::to_string(i)}}));
+  for (int i = 0; i < 50'000; ++i)
+    EXPECT_EQ(unpack_map(packed[i]), map({{"source-name", "snap-" + std::to_string(i)}}));
 }
 
 TEST(BlockPool, IdleBlocksAreReused) {

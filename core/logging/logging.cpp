@@ -7,10 +7,10 @@
 #include <mutex>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <spdlog/details/log_msg.h>
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <boost/json.hpp>
 
 namespace snapmgr::core {
 namespace {
@@ -35,8 +35,8 @@ std::string timestamp(std::chrono::system_clock::time_point tp) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
 
@@ -70,9 +70,7 @@ class LineFormatter final : public spdlog::formatter {
     dest.append(line.data(), line.data() + line.size());
   }
 
-  std::unique_ptr<spdlog::formatter> clone() const override {
-    return std::make_unique<LineFormatter>(json_);
-  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<LineFormatter>(json_); }
 
  private:
   bool json_;
@@ -125,9 +123,7 @@ spdlog::logger& log() {
   return *g_logger.load();
 }
 
-RequestIdScope::RequestIdScope(std::string id) : previous_(std::move(t_request_id)) {
-  t_request_id = std::move(id);
-}
+RequestIdScope::RequestIdScope(std::string id) : previous_(std::move(t_request_id)) { t_request_id = std::move(id); }
 RequestIdScope::~RequestIdScope() { t_request_id = std::move(previous_); }
 
 const std::string& current_request_id() { return t_request_id; }

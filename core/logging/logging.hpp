@@ -25,8 +25,7 @@ bool is_valid_log_format(std::string_view format);
 
 // Creates the host logger and makes it the one `log()` returns. `sink` defaults to stderr
 // (tests pass an ostream sink to read what was logged).
-std::shared_ptr<spdlog::logger> init_logging(const LogSettings& settings,
-                                             spdlog::sink_ptr sink = nullptr);
+std::shared_ptr<spdlog::logger> init_logging(const LogSettings& settings, spdlog::sink_ptr sink = nullptr);
 
 // The host logger. Before init_logging() it is a text logger at info level.
 spdlog::logger& log();

@@ -2,9 +2,9 @@
 
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+#include <boost/json.hpp>
 
 #include "core/logging/driver_logger.hpp"
 

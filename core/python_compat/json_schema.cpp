@@ -128,8 +128,8 @@ class Validator {
           std::string joined;
           for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + echoed(python_string_repr(x));
           return error(path, v,
-                       joined + (extras.size() == 1 ? " does" : " do") + " not match any of the regexes: " +
-                           s.property_pattern_repr);
+                       joined + (extras.size() == 1 ? " does" : " do") +
+                           " not match any of the regexes: " + s.property_pattern_repr);
         }
         std::string joined;
         for (const auto& x : extras) joined += (joined.empty() ? "" : ", ") + echoed(python_string_repr(x));
@@ -146,8 +146,8 @@ class Validator {
 
 std::string SchemaError::cinder_message() const {
   if (path.empty()) return message;
-  return "Invalid input for field/attribute " + echoed(path.back()) + ". Value: " + echoed(python_str(instance)) + ". " +
-         message;
+  return "Invalid input for field/attribute " + echoed(path.back()) + ". Value: " + echoed(python_str(instance)) +
+         ". " + message;
 }
 
 std::optional<SchemaError> validate(const Schema& schema, const boost::json::value& instance) {

@@ -35,10 +35,20 @@ namespace snapmgr::core::python_compat {
 using StringPredicate = std::function<bool(std::string_view)>;
 
 struct Schema {
-  enum class Keyword { Type, MinLength, MaxLength, Pattern, Format, Enum, Properties, PatternProperties, Required,
-                       AdditionalProperties };
+  enum class Keyword {
+    Type,
+    MinLength,
+    MaxLength,
+    Pattern,
+    Format,
+    Enum,
+    Properties,
+    PatternProperties,
+    Required,
+    AdditionalProperties
+  };
 
-  std::vector<Keyword> order;  // the keywords present, in the schema's order
+  std::vector<Keyword> order;      // the keywords present, in the schema's order
   std::vector<std::string> types;  // "object", "null", "string", "boolean", "integer", "number", "array"
   std::size_t min_length = 0;
   std::size_t max_length = 0;

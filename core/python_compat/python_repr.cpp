@@ -113,9 +113,12 @@ std::string python_string_repr(std::string_view utf8) {
       append_utf8(out, cp);
     } else {
       char buf[16];
-      if (cp < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
-      else if (cp < 0x10000) std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
-      else std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(cp));
+      if (cp < 0x100)
+        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
+      else if (cp < 0x10000)
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+      else
+        std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(cp));
       out += buf;
     }
   }

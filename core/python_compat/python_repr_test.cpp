@@ -1,7 +1,7 @@
 #include "core/python_compat/python_repr.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "core/python_compat/unicode_tables.hpp"
 
@@ -31,9 +31,9 @@ TEST(PythonRepr, StringsQuoteAndEscapeAsPython) {
   EXPECT_EQ(python_string_repr("a'b\"c"), "'a\\'b\"c'");
   EXPECT_EQ(python_string_repr("a\nb\tc\\"), "'a\\nb\\tc\\\\'");
   EXPECT_EQ(python_string_repr(std::string("\x01\x7f", 2)), "'\\x01\\x7f'");
-  EXPECT_EQ(python_string_repr("\xc2\xa0"), "'\\xa0'");          // NO-BREAK SPACE: Zs, not printable for Python
-  EXPECT_EQ(python_string_repr("caf\xc3\xa9"), "'caf\xc3\xa9'"); // é printable: kept
-  EXPECT_EQ(python_string_repr("\xe2\x80\xa8"), "'\\u2028'");    // LINE SEPARATOR
+  EXPECT_EQ(python_string_repr("\xc2\xa0"), "'\\xa0'");                // NO-BREAK SPACE: Zs, not printable for Python
+  EXPECT_EQ(python_string_repr("caf\xc3\xa9"), "'caf\xc3\xa9'");       // é printable: kept
+  EXPECT_EQ(python_string_repr("\xe2\x80\xa8"), "'\\u2028'");          // LINE SEPARATOR
   EXPECT_EQ(python_string_repr("\xf3\xa0\x80\x81"), "'\\U000e0001'");  // LANGUAGE TAG (Cf)
   EXPECT_EQ(python_string_repr("\xf0\x9f\x98\x80"), "'\xf0\x9f\x98\x80'");  // emoji printable
 }
@@ -53,11 +53,11 @@ TEST(PythonRepr, StrOfAStringIsItsText) {
 TEST(UnicodeTables, CindersPrintableRule) {
   EXPECT_TRUE(is_cinder_printable(U'a'));
   EXPECT_TRUE(is_cinder_printable(U' '));
-  EXPECT_TRUE(is_cinder_printable(0xA0));    // Zs counts as printable for Cinder
+  EXPECT_TRUE(is_cinder_printable(0xA0));  // Zs counts as printable for Cinder
   EXPECT_FALSE(is_cinder_printable(U'\n'));
   EXPECT_FALSE(is_cinder_printable(U'\t'));
-  EXPECT_FALSE(is_cinder_printable(0x2028));  // Zl
-  EXPECT_FALSE(is_cinder_printable(0x1F600)); // outside the BMP: Cinder's regex stops at U+FFFE
+  EXPECT_FALSE(is_cinder_printable(0x2028));   // Zl
+  EXPECT_FALSE(is_cinder_printable(0x1F600));  // outside the BMP: Cinder's regex stops at U+FFFE
   const auto& pattern = cinder_description_pattern_repr();
   EXPECT_EQ(pattern.substr(0, 14), "'^[\\\\ -\\\\~\\xa0");
   EXPECT_EQ(pattern.substr(pattern.size() - 4), "]*$'");

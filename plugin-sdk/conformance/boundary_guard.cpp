@@ -33,14 +33,14 @@ std::string escaped_exception() {
     std::rethrow_exception(current);
   } catch (const std::exception& e) {
     text += ": " + std::string(e.what());
-  } catch (...) {
-  }
+  } catch (...) {}
   return text;
 }
 
 [[noreturn]] void on_terminate() noexcept {
   std::fflush(stdout);
-  const std::string where = tls_text ? *tls_text : "outside any driver call the kit made (a driver thread?) in check " + current_check();
+  const std::string where =
+      tls_text ? *tls_text : "outside any driver call the kit made (a driver thread?) in check " + current_check();
   std::string check = current_check();
   std::fprintf(stderr,
                "\nsnapmgr-conformance: FATAL: %s escaped a noexcept driver method: %s.\n"

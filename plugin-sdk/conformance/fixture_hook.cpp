@@ -39,7 +39,8 @@ Result<std::string> FixtureHook::run(const std::string& verb) {
   // after the hook itself exited, and the read never ends; so the wait is bounded here too, and a
   // stuck read is abandoned on its thread (the runner outlives the process's use of it).
   using Outcome = Result<CommandOutput>;
-  auto task = std::make_shared<std::packaged_task<Outcome()>>([&runner = runner_, command] { return runner.run(command); });
+  auto task =
+      std::make_shared<std::packaged_task<Outcome()>>([&runner = runner_, command] { return runner.run(command); });
   auto future = task->get_future();
   std::thread([task] { (*task)(); }).detach();
   // The runner's own timeout (it kills the hook) normally answers first.
@@ -48,8 +49,8 @@ Result<std::string> FixtureHook::run(const std::string& verb) {
   }
   Outcome output = future.get();
   if (!output) {
-    return Error(output.error().code(), what + ": " + output.error().message() +
-                                            (output.error().code() == ErrorCode::Timeout ? hint : ""));
+    return Error(output.error().code(),
+                 what + ": " + output.error().message() + (output.error().code() == ErrorCode::Timeout ? hint : ""));
   }
   if (output->exit_code != 0) {
     return Error::backend(what + " exited with status " + std::to_string(output->exit_code) + ": " + tail(output->err));

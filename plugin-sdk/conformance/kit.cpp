@@ -5,9 +5,9 @@
 #include <mutex>
 #include <optional>
 
-#include "host/plugin_loader.hpp"
-#include "host/command_runner.hpp"
 #include "fixture_hook.hpp"
+#include "host/command_runner.hpp"
+#include "host/plugin_loader.hpp"
 #include "options_file.hpp"
 #include "stderr_logger.hpp"
 
@@ -70,8 +70,8 @@ std::string Kit::start(KitSettings settings, const std::string& hook_setup_outpu
   impl->plugin = std::move(*load.plugin);
 
   const std::string fixture_dir = (std::filesystem::path(impl->settings.work_dir) / "fixture").string();
-  auto options = load_driver_options(impl->settings.options_path, fixture_dir, hook_setup_output,
-                                     *impl->plugin.descriptor);
+  auto options =
+      load_driver_options(impl->settings.options_path, fixture_dir, hook_setup_output, *impl->plugin.descriptor);
   if (!options.options) return "the driver options are not valid:\n" + options.error;
   impl->options = std::move(*options.options);
 

@@ -20,7 +20,8 @@ OptionsLoad parse_map(const std::string& text, const std::string& origin) {
   try {
     node = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    load.error = core::ConfigError{origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "not valid YAML: " + e.msg}.to_string();
+    load.error =
+        core::ConfigError{origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "not valid YAML: " + e.msg}.to_string();
     return load;
   }
   if (!node || node.IsNull()) {
@@ -37,7 +38,8 @@ OptionsLoad parse_map(const std::string& text, const std::string& origin) {
   std::set<std::string> seen;
   for (const auto& entry : node) {
     if (!seen.insert(entry.first.Scalar()).second) {
-      load.error = core::ConfigError{origin, core::line_of(entry.first), entry.first.Scalar(), "duplicate key"}.to_string();
+      load.error =
+          core::ConfigError{origin, core::line_of(entry.first), entry.first.Scalar(), "duplicate key"}.to_string();
       return load;
     }
   }
@@ -55,8 +57,8 @@ std::string substitute_fixture_dir(std::string text, std::string_view fixture_di
   return text;
 }
 
-OptionsLoad load_driver_options(const std::string& path, std::string_view fixture_dir,
-                                std::string_view setup_output, const DriverDescriptor& driver) {
+OptionsLoad load_driver_options(const std::string& path, std::string_view fixture_dir, std::string_view setup_output,
+                                const DriverDescriptor& driver) {
   std::ifstream in(path);
   if (!in) return OptionsLoad{std::nullopt, path + ": cannot read the options file"};
   std::stringstream text;

@@ -30,7 +30,7 @@ struct OptionsLoad {
 std::string substitute_fixture_dir(std::string text, std::string_view fixture_dir);
 
 // `setup_output` may be empty.
-OptionsLoad load_driver_options(const std::string& path, std::string_view fixture_dir,
-                                std::string_view setup_output, const DriverDescriptor& driver);
+OptionsLoad load_driver_options(const std::string& path, std::string_view fixture_dir, std::string_view setup_output,
+                                const DriverDescriptor& driver);
 
 }  // namespace snapmgr::conformance

@@ -41,8 +41,9 @@ class OptionsFile : public ::testing::Test {
 };
 
 TEST(FixtureDirSubstitution, ReplacesEveryOccurrence) {
-  EXPECT_EQ(substitute_fixture_dir("a: ${SNAPMGR_FIXTURE_DIR}/x\nb: ${SNAPMGR_FIXTURE_DIR}${SNAPMGR_FIXTURE_DIR}\n", "/w"),
-            "a: /w/x\nb: /w/w\n");
+  EXPECT_EQ(
+      substitute_fixture_dir("a: ${SNAPMGR_FIXTURE_DIR}/x\nb: ${SNAPMGR_FIXTURE_DIR}${SNAPMGR_FIXTURE_DIR}\n", "/w"),
+      "a: /w/x\nb: /w/w\n");
   // A fixture directory that contains the variable's own text is not substituted again.
   EXPECT_EQ(substitute_fixture_dir("${SNAPMGR_FIXTURE_DIR}", "${SNAPMGR_FIXTURE_DIR}"), "${SNAPMGR_FIXTURE_DIR}");
 }
@@ -70,11 +71,14 @@ TEST_F(OptionsFile, IsValidatedAsSnapmgrdValidatesABackend) {
   auto load = load_driver_options(path, "/tmp/fx", "", lvm_like());
   ASSERT_FALSE(load.options);
   EXPECT_NE(load.error.find(path + ":1: options.volume_grop: driver 'lvm' does not accept this option"),
-            std::string::npos) << load.error;
+            std::string::npos)
+      << load.error;
   EXPECT_NE(load.error.find(path + ":2: options.command_timeout_s: expected an integer, found a string"),
-            std::string::npos) << load.error;
+            std::string::npos)
+      << load.error;
   EXPECT_NE(load.error.find(path + ": options.volume_group: missing required option of driver 'lvm'"),
-            std::string::npos) << load.error;
+            std::string::npos)
+      << load.error;
 }
 
 TEST_F(OptionsFile, AnErrorInTheSetupOutputIsLocatedThere) {
@@ -89,7 +93,8 @@ TEST_F(OptionsFile, SetupOutputThatIsNotAMapIsRefused) {
   auto load = load_driver_options(path, "/tmp/fx", "starting tgtd...\n", lvm_like());
   ASSERT_FALSE(load.options);
   EXPECT_NE(load.error.find("output of 'hook setup':1: expected a map of driver options, found a string"),
-            std::string::npos) << load.error;
+            std::string::npos)
+      << load.error;
 }
 
 TEST_F(OptionsFile, EmptyFileIsAnEmptyMap) {

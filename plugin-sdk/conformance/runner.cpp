@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <gtest/gtest.h>
+#include <boost/program_options.hpp>
 
 #include "checks/registry.hpp"
-#include "host/plugin_loader.hpp"
-#include "host/command_runner.hpp"
 #include "fixture_hook.hpp"
+#include "host/command_runner.hpp"
+#include "host/plugin_loader.hpp"
 #include "snapmgr/conformance/boundary_guard.hpp"
 #include "snapmgr/conformance/kit.hpp"
 
@@ -50,16 +50,15 @@ ParsedArgs parse(int argc, char** argv, po::options_description& options) {
   ParsedArgs parsed;
   KitSettings& s = parsed.settings;
   int call_timeout_s = 60, return_bound_ms = 5000, hook_timeout_s = 600;
-  options.add_options()
-      ("help,h", "show this help")
-      ("driver", po::value(&s.driver_path), "the driver plugin (libsnapmgr_<name>.so)")
-      ("options", po::value(&s.options_path), "the driver's options: map, as YAML")
-      ("fixture-hook", po::value(&s.hook_path), "a fixture hook (setup, reset, teardown)")
-      ("call-timeout-s", po::value(&call_timeout_s)->default_value(60), "deadline of each driver call")
-      ("return-bound-ms", po::value(&return_bound_ms)->default_value(5000),
-       "how long a call with an expired or 1 ms deadline may take to return")
-      ("hook-timeout-s", po::value(&hook_timeout_s)->default_value(600), "time limit of each hook command")
-      ("verbose", po::bool_switch(&s.verbose), "also print the driver's info and debug log lines");
+  options.add_options()("help,h", "show this help")("driver", po::value(&s.driver_path),
+                                                    "the driver plugin (libsnapmgr_<name>.so)")(
+      "options", po::value(&s.options_path), "the driver's options: map, as YAML")(
+      "fixture-hook", po::value(&s.hook_path), "a fixture hook (setup, reset, teardown)")(
+      "call-timeout-s", po::value(&call_timeout_s)->default_value(60), "deadline of each driver call")(
+      "return-bound-ms", po::value(&return_bound_ms)->default_value(5000),
+      "how long a call with an expired or 1 ms deadline may take to return")(
+      "hook-timeout-s", po::value(&hook_timeout_s)->default_value(600), "time limit of each hook command")(
+      "verbose", po::bool_switch(&s.verbose), "also print the driver's info and debug log lines");
   po::variables_map vm;
   po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
   po::notify(vm);
@@ -114,8 +113,7 @@ int supervise(const KitSettings& settings, const std::string& setup_output) {
     std::exit(status);
   }
   int status = 0;
-  while (::waitpid(g_child, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(g_child, &status, 0) < 0 && errno == EINTR) {}
   g_child = 0;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;

@@ -20,9 +20,8 @@ TEST_F(ImageDir, AdoptedSnapshotsStayNextToTheirVolume) {
   ASSERT_TRUE(listing) << in_check() << listing.error().message();
   for (const auto& snapshot : *listing) {
     BoundaryScope scope("SnapshotAdoption::adopt_snapshot", describe(snapshot.reference));
-    auto adopted = driver().snapshot_adoption()->adopt_snapshot(kit().call(), snapshot.reference,
-                                                                 snapshot.source_reference,
-                                                                 "0d5a7d0e-4b4f-4a8e-9c43-52d1b0c3f6a1");
+    auto adopted = driver().snapshot_adoption()->adopt_snapshot(
+        kit().call(), snapshot.reference, snapshot.source_reference, "0d5a7d0e-4b4f-4a8e-9c43-52d1b0c3f6a1");
     ASSERT_TRUE(adopted) << about("snapshot", snapshot.reference) << adopted.error().message();
     const std::string prefix = *snapshot.source_reference.find("source-name") + "@snapshot-";
     EXPECT_EQ(adopted->find("source-name")->rfind(prefix, 0), 0u)

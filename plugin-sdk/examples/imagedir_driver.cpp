@@ -75,8 +75,9 @@ class ImageDirDriver final : public DriverOf<ImageDirDriver>,
       const std::string* file = reference.find("source-name");
       auto parts = file ? split(*file) : std::nullopt;
       if (!parts) {
-        return Error::invalid_reference("expected {\"source-name\": \"<volume>@<snapshot>\"} with names of "
-                                        "A-Z a-z 0-9 _ . - (at most 100 each)");
+        return Error::invalid_reference(
+            "expected {\"source-name\": \"<volume>@<snapshot>\"} with names of "
+            "A-Z a-z 0-9 _ . - (at most 100 each)");
       }
       std::error_code ec;
       const auto size = fs::file_size(root_ / *file, ec);

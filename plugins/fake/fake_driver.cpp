@@ -138,8 +138,7 @@ Status FakeDriver::persist() {
   return inventory_.save(state_file_);
 }
 
-Result<FakeObject> FakeDriver::checked_snapshot(const StringMap& reference,
-                                                const StringMap& volume_reference) const {
+Result<FakeObject> FakeDriver::checked_snapshot(const StringMap& reference, const StringMap& volume_reference) const {
   auto name = source_name(reference);
   if (!name) return name.error();
   std::optional<FakeObject> snap = inventory_.find_snapshot(*name);
@@ -149,8 +148,8 @@ Result<FakeObject> FakeDriver::checked_snapshot(const StringMap& reference,
   }
   const std::string* volume = volume_reference.find("source-name");
   if (!volume || *volume != snap->origin) {
-    return Error::invalid_reference("snapshot '" + *name + "' is a snapshot of volume '" + snap->origin +
-                                    "', not of " + describe(volume_reference));
+    return Error::invalid_reference("snapshot '" + *name + "' is a snapshot of volume '" + snap->origin + "', not of " +
+                                    describe(volume_reference));
   }
   return std::move(*snap);
 }
@@ -199,7 +198,8 @@ Result<StringMap> FakeDriver::adopt_snapshot(const Call& call, const StringMap& 
     auto snap = checked_snapshot(reference, volume_reference);
     if (!snap) {
       // Idempotent: an adoption repeated after a host crash finds the object already renamed.
-      if (checked_snapshot(StringMap{{"source-name", new_name}}, volume_reference)) return StringMap{{"source-name", new_name}};
+      if (checked_snapshot(StringMap{{"source-name", new_name}}, volume_reference))
+        return StringMap{{"source-name", new_name}};
       return snap.error();
     }
     const std::string old_name = snap->name;
@@ -257,7 +257,8 @@ Result<StringMap> FakeDriver::adopt_volume(const Call& call, const StringMap& re
     const std::string new_name = "volume-" + volume_id;
     auto volume = checked_volume(reference);
     if (!volume) {
-      if (checked_volume(StringMap{{"source-name", new_name}})) return StringMap{{"source-name", new_name}};  // idempotent
+      if (checked_volume(StringMap{{"source-name", new_name}}))
+        return StringMap{{"source-name", new_name}};  // idempotent
       return volume.error();
     }
     const std::string old_name = volume->name;

@@ -34,8 +34,7 @@ class FakeDriver final : public DriverOf<FakeDriver>,
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;
-  Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference,
-                                   const StringMap& volume_reference,
+  Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference,
                                    const std::string& snapshot_id) noexcept override;
   Status release_snapshot(const Call& call, const StringMap& provider_reference,
                           const std::string& snapshot_id) noexcept override;

@@ -87,7 +87,8 @@ TEST(FakeDriver, BadInventoryFailsInitialisationNamingItemAndLine) {
   auto r2 = load_test_driver(kPlugin, "{faults: {explode: {error: x}}}");
   ASSERT_FALSE(r2.driver);
   EXPECT_NE(r2.error.find("faults.explode"), std::string::npos) << r2.error;
-  auto r3 = load_test_driver(kPlugin, "{volumes: [{name: a, size_bytes: 1}], snapshots: [{name: a, size_bytes: 1, origin: a}]}");
+  auto r3 = load_test_driver(kPlugin,
+                             "{volumes: [{name: a, size_bytes: 1}], snapshots: [{name: a, size_bytes: 1, origin: a}]}");
   ASSERT_FALSE(r3.driver);
   EXPECT_NE(r3.error.find("used twice"), std::string::npos) << r3.error;
 }
@@ -190,7 +191,8 @@ TEST(FakeDriver, BadReferencesAreInvalidReferences) {
   auto d = load(kInventory);
   ASSERT_TRUE(d);
   auto* a = (*d)->snapshot_adoption();
-  for (const auto& ref : {source_name("nope"), source_name("volume-a"), StringMap{{"source-id", "7"}}, source_name("")}) {
+  for (const auto& ref :
+       {source_name("nope"), source_name("volume-a"), StringMap{{"source-id", "7"}}, source_name("")}) {
     auto r = a->inspect_snapshot(test_call(), ref, source_name("volume-a"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::InvalidReference);
@@ -201,8 +203,9 @@ TEST(FakeDriver, BadReferencesAreInvalidReferences) {
 }
 
 TEST(FakeDriver, ErrorFaultFailsOnlyItsOperation) {
-  auto d = load("{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
-                " faults: {adopt_snapshot: {error: backend exploded}}}");
+  auto d = load(
+      "{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
+      " faults: {adopt_snapshot: {error: backend exploded}}}");
   ASSERT_TRUE(d);
   EXPECT_TRUE(list_snapshots(*(*d)->snapshot_discovery(), test_call()).ok());
   EXPECT_TRUE((*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("s"), source_name("v")).ok());
@@ -215,19 +218,29 @@ TEST(FakeDriver, ErrorFaultFailsOnlyItsOperation) {
 }
 
 TEST(FakeDriver, EveryOperationHasItsFault) {
-  for (const std::string op : {"list_snapshots", "snapshot_size", "adopt_snapshot", "release_snapshot",
-                               "list_volumes", "adopt_volume", "release_volume"}) {
-    auto d = load("{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
-                  " faults: {" + op + ": {error: boom-" + op + "}}}");
+  for (const std::string op : {"list_snapshots", "snapshot_size", "adopt_snapshot", "release_snapshot", "list_volumes",
+                               "adopt_volume", "release_volume"}) {
+    auto d = load(
+        "{snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}],"
+        " faults: {" +
+        op + ": {error: boom-" + op + "}}}");
     ASSERT_TRUE(d);
     auto* drv = d->driver.get();
     std::string message;
     if (op == "list_snapshots") message = list_snapshots(*drv->snapshot_discovery(), test_call()).error().message();
-    if (op == "snapshot_size") message = drv->snapshot_adoption()->inspect_snapshot(test_call(), source_name("s"), source_name("v")).error().message();
-    if (op == "adopt_snapshot") message = drv->snapshot_adoption()->adopt_snapshot(test_call(), source_name("s"), source_name("v"), "i").error().message();
-    if (op == "release_snapshot") message = drv->snapshot_release()->release_snapshot(test_call(), source_name("s"), "i").error().message();
+    if (op == "snapshot_size")
+      message =
+          drv->snapshot_adoption()->inspect_snapshot(test_call(), source_name("s"), source_name("v")).error().message();
+    if (op == "adopt_snapshot")
+      message = drv->snapshot_adoption()
+                    ->adopt_snapshot(test_call(), source_name("s"), source_name("v"), "i")
+                    .error()
+                    .message();
+    if (op == "release_snapshot")
+      message = drv->snapshot_release()->release_snapshot(test_call(), source_name("s"), "i").error().message();
     if (op == "list_volumes") message = list_volumes(*drv->volume_discovery(), test_call()).error().message();
-    if (op == "adopt_volume") message = drv->volume_adoption()->adopt_volume(test_call(), source_name("v"), "i").error().message();
+    if (op == "adopt_volume")
+      message = drv->volume_adoption()->adopt_volume(test_call(), source_name("v"), "i").error().message();
     if (op == "release_volume") {
       message = drv->volume_release()->release_volume(test_call(), source_name("v"), "i").error().message();
     }
@@ -278,8 +291,9 @@ TEST(FakeDriver, StateFilePersistsRenamesAcrossRestarts) {
   std::filesystem::create_directories(dir);
   const std::string file = (dir / "state.json").string();
   std::filesystem::remove(file);
-  const std::string options = std::string("{state_file: ") + file +
-                              ", snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}]}";
+  const std::string options =
+      std::string("{state_file: ") + file +
+      ", snapshots: [{name: s, size_bytes: 1, origin: v}], volumes: [{name: v, size_bytes: 1}]}";
   {
     auto d = load(options);
     ASSERT_TRUE(d);
@@ -301,7 +315,9 @@ TEST(FakeDriver, ConcurrentAdoptionsOfOneObjectRenameItOnce) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
-      ok += (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("s"), source_name("v"), std::to_string(i)).ok();
+      ok += (*d)->snapshot_adoption()
+                ->adopt_snapshot(test_call(), source_name("s"), source_name("v"), std::to_string(i))
+                .ok();
     });
   }
   for (auto& t : threads) t.join();

@@ -42,7 +42,8 @@ FakeObject from_json(const json::object& j) {
   o.size_bytes = json::value_to<std::uint64_t>(j.at("size_bytes"));
   if (auto* origin = j.if_contains("origin")) o.origin = json::value_to<std::string>(*origin);
   if (auto* in_use = j.if_contains("in_use")) o.in_use = in_use->as_bool();
-  if (auto* reason = j.if_contains("reason"); reason && reason->is_string()) o.reason = std::string(reason->as_string());
+  if (auto* reason = j.if_contains("reason"); reason && reason->is_string())
+    o.reason = std::string(reason->as_string());
   if (auto* extra = j.if_contains("extra_info"))
     for (const auto& [k, v] : extra->as_object()) o.extra_info.set(std::string(k), json::value_to<std::string>(v));
   return o;
@@ -59,7 +60,7 @@ std::uint32_t FakeInventory::Table<T, Hash>::id(const T& value) {
 
 std::size_t FakeInventory::MapHash::operator()(const StringMap& m) const noexcept {
   std::size_t h = 0;
-  for (const auto& [k, v] : m) h = h * 31 + std::hash<std::string>{}(k) * 7 + std::hash<std::string>{}(v);
+  for (const auto& [k, v] : m) h = h * 31 + std::hash<std::string>{}(k)*7 + std::hash<std::string>{}(v);
   return h;
 }
 
@@ -135,7 +136,8 @@ Status FakeInventory::rename(const std::string& from, const std::string& to, boo
   if (it == names_.end() || it->second.volume != volume)
     return Error::invalid_reference(std::string(kind) + " '" + from + "' does not exist");
   if (from == to) return Status::success();
-  if (names_.count(to)) return Error::invalid_reference("cannot rename '" + from + "' to '" + to + "': the name is taken");
+  if (names_.count(to))
+    return Error::invalid_reference("cannot rename '" + from + "' to '" + to + "': the name is taken");
   auto node = names_.extract(it);
   node.key() = to;
   const auto inserted = names_.insert(std::move(node)).position;
@@ -157,7 +159,9 @@ Status FakeInventory::rename(const std::string& from, const std::string& to, boo
   return Status::success();
 }
 
-Status FakeInventory::rename_snapshot(const std::string& from, const std::string& to) { return rename(from, to, false); }
+Status FakeInventory::rename_snapshot(const std::string& from, const std::string& to) {
+  return rename(from, to, false);
+}
 Status FakeInventory::rename_volume(const std::string& from, const std::string& to) { return rename(from, to, true); }
 
 Status FakeInventory::save(const std::string& path) const {

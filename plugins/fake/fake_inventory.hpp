@@ -26,7 +26,7 @@ namespace snapmgr::fake {
 struct FakeObject {
   std::string name;
   std::uint64_t size_bytes = 0;
-  std::string origin;                  // snapshots only
+  std::string origin;  // snapshots only
   bool in_use = false;
   std::optional<std::string> reason;
   StringMap extra_info;
@@ -71,7 +71,7 @@ class FakeInventory {
     std::unordered_map<T, std::uint32_t, Hash> ids;
   };
   struct Stored {
-    const std::string* name;   // the key in names_ (node-based: stable)
+    const std::string* name;  // the key in names_ (node-based: stable)
     std::uint64_t size_bytes;
     std::uint32_t origin;      // in origins_; snapshots only
     std::uint32_t reason;      // 1 + its index in reasons_; 0 for none

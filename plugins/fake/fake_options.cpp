@@ -49,10 +49,14 @@ Result<FakeObject> parse_object(const OptionValue& item, const std::string& path
     if (!extra->is_map())
       return Error::invalid_config(option_path(path + ".extra_info", *extra) + ": expected a map of strings");
     for (const auto& [k, v] : extra->as_map()) {
-      if (v.is_string()) o.extra_info.set(k, v.as_string());
-      else if (v.is_int()) o.extra_info.set(k, std::to_string(v.as_int()));
-      else if (v.is_bool()) o.extra_info.set(k, v.as_bool() ? "true" : "false");
-      else return Error::invalid_config(option_path(path + ".extra_info." + k, v) + ": expected a string");
+      if (v.is_string())
+        o.extra_info.set(k, v.as_string());
+      else if (v.is_int())
+        o.extra_info.set(k, std::to_string(v.as_int()));
+      else if (v.is_bool())
+        o.extra_info.set(k, v.as_bool() ? "true" : "false");
+      else
+        return Error::invalid_config(option_path(path + ".extra_info." + k, v) + ": expected a string");
     }
   }
   return o;
@@ -120,8 +124,8 @@ Result<FakeConfig> parse_fake_options(const OptionValue& options) {
       const auto* v = gen->find(key);
       if (!v || v->is_null()) continue;
       if (!v->is_int() || v->as_int() < 0 || v->as_int() > 10'000'000)
-        return Error::invalid_config(option_path(std::string("generate.") +
-                                     key, *v) + ": expected an integer from 0 to 10000000");
+        return Error::invalid_config(option_path(std::string("generate.") + key, *v) +
+                                     ": expected an integer from 0 to 10000000");
       *target = v->as_int();
     }
     config.inventory.generate(spec);

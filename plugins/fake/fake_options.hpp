@@ -31,9 +31,9 @@ struct Fault {
 };
 
 struct FakeConfig {
-  FakeInventory inventory;            // from snapshots/volumes/generate
+  FakeInventory inventory;  // from snapshots/volumes/generate
   std::map<std::string, Fault> faults;
-  std::string state_file;             // "" = memory only
+  std::string state_file;  // "" = memory only
 };
 
 Result<FakeConfig> parse_fake_options(const OptionValue& options);

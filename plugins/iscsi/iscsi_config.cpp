@@ -30,8 +30,9 @@ Result<std::int64_t> bounded_int(const OptionValue& options, const std::string& 
   if (!v || v->is_null()) return fallback;
   if (!v->is_int()) return bad(key, *v, "expected an integer");
   if (v->as_int() < low || v->as_int() > high) {
-    return bad(key, *v, "expected " + std::to_string(low) + ".." + std::to_string(high) + ", found " +
-                            std::to_string(v->as_int()));
+    return bad(
+        key, *v,
+        "expected " + std::to_string(low) + ".." + std::to_string(high) + ", found " + std::to_string(v->as_int()));
   }
   return v->as_int();
 }
@@ -110,8 +111,7 @@ Result<IscsiConfig> parse_iscsi_options(const OptionValue& options) {
     IscsiConfig config;
     const OptionValue* portals = options.find("portals");
     if (!portals || !portals->is_list() || portals->as_list().empty()) {
-      return Error::invalid_config(option_path("portals", portals) +
-                                   ": expected a non-empty list of host:port");
+      return Error::invalid_config(option_path("portals", portals) + ": expected a non-empty list of host:port");
     }
     for (std::size_t i = 0; i < portals->as_list().size(); ++i) {
       const OptionValue& p = portals->as_list()[i];
@@ -139,8 +139,7 @@ Result<IscsiConfig> parse_iscsi_options(const OptionValue& options) {
     if (!snapshots) return snapshots.error();
     if (!snapshots->has_group("origin")) {
       const OptionValue* v = options.find("snapshot_target_pattern");
-      return Error::invalid_config(option_path("snapshot_target_pattern", v) + " '" +
-                                   snapshots->source() +
+      return Error::invalid_config(option_path("snapshot_target_pattern", v) + " '" + snapshots->source() +
                                    "' has no named group 'origin' (write (?<origin>...) around the origin "
                                    "volume's name)");
     }

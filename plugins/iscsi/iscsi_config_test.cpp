@@ -33,25 +33,27 @@ TEST(IscsiConfig, DefaultsApply) {
 }
 
 TEST(IscsiConfig, PortalsGetThePortDefaultAndMustBeHostPort) {
-  auto r = parse_iscsi_options(OptionValue(OptionValue::Map{
-      {"portals", OptionValue(OptionValue::List{OptionValue("san1.example"), OptionValue("[::1]:3262"),
-                                                OptionValue("10.0.0.1:3263")})}}));
+  auto r = parse_iscsi_options(OptionValue(
+      OptionValue::Map{{"portals", OptionValue(OptionValue::List{OptionValue("san1.example"), OptionValue("[::1]:3262"),
+                                                                 OptionValue("10.0.0.1:3263")})}}));
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->portals, (std::vector<std::string>{"san1.example:3260", "[::1]:3262", "10.0.0.1:3263"}));
 
   for (const char* bad : {"", "host:", "host:0", "host:65536", "::1:3260", "[::1", "ho st:1", "h:1,1"}) {
-    auto msg = error_of(OptionValue(OptionValue::Map{{"portals", OptionValue(OptionValue::List{OptionValue(bad, 7)})}}));
+    auto msg =
+        error_of(OptionValue(OptionValue::Map{{"portals", OptionValue(OptionValue::List{OptionValue(bad, 7)})}}));
     EXPECT_NE(msg.find("portals[0] (line 7)"), std::string::npos) << bad << ": " << msg;
   }
   EXPECT_NE(error_of(OptionValue(OptionValue::Map{{"portals", OptionValue(OptionValue::List{})}})).find("non-empty"),
             std::string::npos);
-  auto twice = error_of(OptionValue(OptionValue::Map{
-      {"portals", OptionValue(OptionValue::List{OptionValue("h"), OptionValue("h:3260")})}}));
+  auto twice = error_of(OptionValue(
+      OptionValue::Map{{"portals", OptionValue(OptionValue::List{OptionValue("h"), OptionValue("h:3260")})}}));
   EXPECT_NE(twice.find("listed twice"), std::string::npos) << twice;
 }
 
 TEST(IscsiConfig, ChapNeedsUserAndPasswordAndNeverEchoesThePassword) {
-  auto ok = parse_iscsi_options(options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"password", "s3cret-pw-123"}})}}));
+  auto ok = parse_iscsi_options(
+      options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"password", "s3cret-pw-123"}})}}));
   ASSERT_TRUE(ok.ok()) << ok.error().message();
   EXPECT_EQ(ok->chap->user, "u");
   EXPECT_EQ(ok->chap->password, "s3cret-pw-123");
@@ -59,10 +61,12 @@ TEST(IscsiConfig, ChapNeedsUserAndPasswordAndNeverEchoesThePassword) {
   auto missing = error_of(options({{"chap", OptionValue(OptionValue::Map{{"password", "s3cret-pw-123"}}, 9)}}));
   EXPECT_NE(missing.find("chap.user (line 9): missing"), std::string::npos) << missing;
   EXPECT_EQ(missing.find("s3cret"), std::string::npos);
-  auto unknown = error_of(options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"secret", "s3cret-pw-123"}})}}));
+  auto unknown =
+      error_of(options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"secret", "s3cret-pw-123"}})}}));
   EXPECT_NE(unknown.find("chap.secret"), std::string::npos);
   EXPECT_EQ(unknown.find("s3cret-pw"), std::string::npos);
-  auto typed = error_of(options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"password", OptionValue(1234567)}})}}));
+  auto typed =
+      error_of(options({{"chap", OptionValue(OptionValue::Map{{"user", "u"}, {"password", OptionValue(1234567)}})}}));
   EXPECT_NE(typed.find("chap.password"), std::string::npos);
   EXPECT_EQ(typed.find("1234567"), std::string::npos);
 }
@@ -77,10 +81,13 @@ TEST(IscsiConfig, SnapshotPatternNeedsAnOriginGroup) {
 }
 
 TEST(IscsiConfig, BoundsAndNames) {
-  EXPECT_NE(error_of(options({{"command_timeout_s", OptionValue(0, 4)}})).find("command_timeout_s (line 4): expected 1..3600, found 0"),
+  EXPECT_NE(error_of(options({{"command_timeout_s", OptionValue(0, 4)}}))
+                .find("command_timeout_s (line 4): expected 1..3600, found 0"),
             std::string::npos);
-  EXPECT_NE(error_of(options({{"max_parallel_logins", OptionValue(65)}})).find("max_parallel_logins"), std::string::npos);
-  EXPECT_NE(error_of(options({{"initiator_name", OptionValue("initiator")}})).find("initiator_name"), std::string::npos);
+  EXPECT_NE(error_of(options({{"max_parallel_logins", OptionValue(65)}})).find("max_parallel_logins"),
+            std::string::npos);
+  EXPECT_NE(error_of(options({{"initiator_name", OptionValue("initiator")}})).find("initiator_name"),
+            std::string::npos);
 }
 
 TEST(TargetNaming, SnapshotPatternWinsAndVolumesAreNamed) {

@@ -96,9 +96,11 @@ Result<std::vector<TargetScan>> IscsiDriver::scan_kind(const Call& call, TargetK
                           std::to_string(targets.size()) + " targets)");
   }
   for (const auto& scan : scans) {
-    if (scan.problem) logger_.warn("iscsi: target " + scan.target.iqn + " listed without its LUNs: " + scan.problem->message);
+    if (scan.problem)
+      logger_.warn("iscsi: target " + scan.target.iqn + " listed without its LUNs: " + scan.problem->message);
     for (const auto& lun : scan.luns) {
-      if (lun.problem) logger_.warn("iscsi: LUN " + scan.target.iqn + "/" + std::to_string(lun.lun) + ": " + *lun.problem);
+      if (lun.problem)
+        logger_.warn("iscsi: LUN " + scan.target.iqn + "/" + std::to_string(lun.lun) + ": " + *lun.problem);
     }
   }
   logger_.debug(std::string("iscsi: scanned ") + std::to_string(scans.size()) + " " + to_string(kind) + " targets");
@@ -149,7 +151,8 @@ Result<LocatedLun> IscsiDriver::checked_snapshot(const Call& call, const StringM
   const std::string& origin = located->target.target_class.name;
   if (*volume_name != origin) {
     return Error::invalid_reference(what + ": LUN " + to_string(located->address()) + " is a snapshot of volume " +
-                                    quoted(origin) + ", not of volume " + quoted(*volume_name) + " (" + volume_what + ")");
+                                    quoted(origin) + ", not of volume " + quoted(*volume_name) + " (" + volume_what +
+                                    ")");
   }
   if (auto st = usable(*located, what); !st) return st.error();
   return located;
@@ -180,13 +183,13 @@ Result<StringMap> IscsiDriver::adopt_snapshot(const Call& call, const StringMap&
   return guarded("iscsi: adopting snapshot", [&]() -> Result<StringMap> {
     auto located = checked_snapshot(call, reference, volume_reference);
     if (!located) {
-      logger_.warn("iscsi: adopting " + describe(reference) + " as snapshot " + snapshot_id + " failed: " +
-                   located.error().message());
+      logger_.warn("iscsi: adopting " + describe(reference) + " as snapshot " + snapshot_id +
+                   " failed: " + located.error().message());
       return located.error();
     }
     if (auto st = ledger_.record("snapshot", located->address(), located->facts.designator, snapshot_id); !st) {
-      logger_.warn("iscsi: adopting " + describe(reference) + " as snapshot " + snapshot_id + " failed: " +
-                   st.error().message());
+      logger_.warn("iscsi: adopting " + describe(reference) + " as snapshot " + snapshot_id +
+                   " failed: " + st.error().message());
       return st.error();
     }
     StringMap provider = canonical_reference(located->address(), located->facts.designator);
@@ -224,13 +227,13 @@ Result<StringMap> IscsiDriver::adopt_volume(const Call& call, const StringMap& r
   return guarded("iscsi: adopting volume", [&]() -> Result<StringMap> {
     auto located = checked_volume(call, reference);
     if (!located) {
-      logger_.warn("iscsi: adopting " + describe(reference) + " as volume " + volume_id + " failed: " +
-                   located.error().message());
+      logger_.warn("iscsi: adopting " + describe(reference) + " as volume " + volume_id +
+                   " failed: " + located.error().message());
       return located.error();
     }
     if (auto st = ledger_.record("volume", located->address(), located->facts.designator, volume_id); !st) {
-      logger_.warn("iscsi: adopting " + describe(reference) + " as volume " + volume_id + " failed: " +
-                   st.error().message());
+      logger_.warn("iscsi: adopting " + describe(reference) + " as volume " + volume_id +
+                   " failed: " + st.error().message());
       return st.error();
     }
     StringMap provider = canonical_reference(located->address(), located->facts.designator);

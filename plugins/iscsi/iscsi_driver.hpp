@@ -67,7 +67,6 @@ class IscsiDriver final : public DriverOf<IscsiDriver>,
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   IscsiDriver(IscsiConfig config, Logger& logger, const std::string& state_dir);
 
-
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;
@@ -85,8 +84,7 @@ class IscsiDriver final : public DriverOf<IscsiDriver>,
  private:
   // The scans of every target of `kind`, with failures logged; Timeout when the deadline passed.
   Result<std::vector<TargetScan>> scan_kind(const Call& call, TargetKind kind, const char* listing);
-  Result<LocatedLun> checked_snapshot(const Call& call, const StringMap& reference,
-                                      const StringMap& volume_reference);
+  Result<LocatedLun> checked_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference);
   Result<LocatedLun> checked_volume(const Call& call, const StringMap& reference);
 
   IscsiConfig config_;

@@ -50,7 +50,8 @@ std::optional<std::string> iscsi_name_problem(std::string_view name) {
     // iqn.yyyy-mm.<domain>...
     std::string_view date = name.substr(4, 7);
     bool ok = name.size() > 12 && date.size() == 7 && date[4] == '-' && name[11] == '.';
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u}) ok = ok && i < date.size() && std::isdigit(static_cast<unsigned char>(date[i]));
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u})
+      ok = ok && i < date.size() && std::isdigit(static_cast<unsigned char>(date[i]));
     if (!ok) return quoted + " is not an iqn name (expected iqn.yyyy-mm.<reversed domain>[:<id>])";
     return std::nullopt;
   }
@@ -65,12 +66,13 @@ std::optional<std::string> iscsi_name_problem(std::string_view name) {
 }
 
 bool same_iscsi_name(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 Result<std::string> normalize_designator(std::string_view text) {
-  const std::string shape = "source-id " + quoted(text) +
-                            " is not a LUN designator (expected naa.<hex> or eui.<hex>, as listed)";
+  const std::string shape =
+      "source-id " + quoted(text) + " is not a LUN designator (expected naa.<hex> or eui.<hex>, as listed)";
   if (text.size() < 5 || text.size() > 4 + 64) return Error::invalid_reference(shape);
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), lower);

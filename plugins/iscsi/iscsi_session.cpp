@@ -17,9 +17,7 @@ namespace {
 using Clock = Call::Clock;
 constexpr auto kLogoutBudget = std::chrono::seconds(1);
 
-long long whole_ms(Clock::duration d) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
+long long whole_ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
 }  // namespace
 
@@ -35,8 +33,8 @@ Result<std::unique_ptr<IscsiSession>> IscsiSession::create(const IscsiConfig& co
   // Fail exchanges instead of reconnecting behind our back (see the header).
   iscsi_set_noautoreconnect(context, 1);
   iscsi_set_header_digest(context, ISCSI_HEADER_DIGEST_NONE_CRC32C);
-  if (config.chap && iscsi_set_initiator_username_pwd(context, config.chap->user.c_str(),
-                                                      config.chap->password.c_str()) != 0) {
+  if (config.chap &&
+      iscsi_set_initiator_username_pwd(context, config.chap->user.c_str(), config.chap->password.c_str()) != 0) {
     iscsi_destroy_context(context);
     return Error::invalid_config("libiscsi refused the CHAP user name (too long?)");
   }
@@ -96,8 +94,8 @@ Status IscsiSession::wait(const std::string& what, Clock::time_point deadline) {
         return Error::timeout(what + " was still unanswered when the call's deadline passed (after " +
                               std::to_string(whole_ms(now - started)) + " ms)");
       }
-      return Error::timeout(what + " got no answer within command_timeout_s=" +
-                            std::to_string(limits_.exchange_timeout.count()));
+      return Error::timeout(
+          what + " got no answer within command_timeout_s=" + std::to_string(limits_.exchange_timeout.count()));
     }
     pollfd pfd{};
     pfd.fd = iscsi_get_fd(context_);

@@ -74,9 +74,8 @@ Result<std::optional<LunFacts>> probe_lun(IscsiSession& session, int lun) {
     note(facts, "INQUIRY", *inquiry);
   }
 
-  auto ready = run(session, "TEST UNIT READY" + on_lun, [lun](iscsi_context* c, Callback cb, void* p) {
-    return iscsi_testunitready_task(c, lun, cb, p);
-  });
+  auto ready = run(session, "TEST UNIT READY" + on_lun,
+                   [lun](iscsi_context* c, Callback cb, void* p) { return iscsi_testunitready_task(c, lun, cb, p); });
   if (!ready) return ready.error();
   if (ready->status != SCSI_STATUS_GOOD) note(facts, "TEST UNIT READY", *ready);
 

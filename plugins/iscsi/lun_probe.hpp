@@ -36,8 +36,8 @@ struct LunFacts {
   std::string serial;
   std::string vendor;
   std::string product;
-  bool registered = false;              // persistent-reservation registrations present
-  std::optional<std::string> problem;   // e.g. "READ CAPACITY(16) failed: CHECK CONDITION, ..."
+  bool registered = false;             // persistent-reservation registrations present
+  std::optional<std::string> problem;  // e.g. "READ CAPACITY(16) failed: CHECK CONDITION, ..."
 };
 
 // The LUN numbers REPORT LUNS returns, in the target's order.

@@ -19,8 +19,9 @@ Status only_known_keys(const StringMap& reference, const std::string& what) {
     }
   }
   if (reference.empty()) {
-    return Error::invalid_reference(what + " is empty (expected source-name \"<target iqn>/<lun>\" "
-                                           "or source-id \"<designator>\")");
+    return Error::invalid_reference(what +
+                                    " is empty (expected source-name \"<target iqn>/<lun>\" "
+                                    "or source-id \"<designator>\")");
   }
   return Status::success();
 }
@@ -35,7 +36,8 @@ Result<LunAddress> parse_address(const std::string& text, const std::string& wha
   if (lun.empty() || lun.size() > 5 ||
       !std::all_of(lun.begin(), lun.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
       std::stoi(lun) > kMaxLun) {
-    return Error::invalid_reference(shape + ": LUN " + quoted(lun, 16) + " is not a number 0.." + std::to_string(kMaxLun));
+    return Error::invalid_reference(shape + ": LUN " + quoted(lun, 16) + " is not a number 0.." +
+                                    std::to_string(kMaxLun));
   }
   address.lun = std::stoi(lun);
   return address;
@@ -77,12 +79,12 @@ Result<VolumeLocator> parse_volume_reference(const StringMap& reference, const s
     const std::string* name = reference.find("source-name");
     if (name && name->find('/') == std::string::npos) {
       VolumeLocator locator;
-      const bool printable = std::all_of(name->begin(), name->end(), [](char c) {
-        return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-      });
+      const bool printable = std::all_of(name->begin(), name->end(),
+                                         [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
       if (name->empty() || name->size() > kMaxVolumeName || !printable) {
         return Error::invalid_reference(what + " source-name is not a volume name (1.." +
-                                        std::to_string(kMaxVolumeName) + " printable characters) nor "
+                                        std::to_string(kMaxVolumeName) +
+                                        " printable characters) nor "
                                         "\"<target iqn>/<lun>\"");
       }
       if (reference.contains("source-id")) {

@@ -34,8 +34,8 @@ struct LunAddress {
 std::string to_string(const LunAddress& address);  // "<target>/<lun>"
 
 struct LunLocator {
-  std::optional<LunAddress> address;     // from source-name
-  std::optional<std::string> designator; // from source-id, canonical form
+  std::optional<LunAddress> address;      // from source-name
+  std::optional<std::string> designator;  // from source-id, canonical form
 };
 
 struct VolumeLocator {

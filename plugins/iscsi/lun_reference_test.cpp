@@ -34,15 +34,15 @@ TEST(LunReference, EitherKeyAloneIsEnough) {
 TEST(LunReference, RejectsMalformedReferencesAsInvalidReference) {
   const std::vector<StringMap> bad = {
       {},
-      {{"source-name", kIqn}},                      // no LUN
+      {{"source-name", kIqn}},  // no LUN
       {{"source-name", kIqn + "/"}},
-      {{"source-name", kIqn + "/16384"}},           // past flat addressing
+      {{"source-name", kIqn + "/16384"}},  // past flat addressing
       {{"source-name", kIqn + "/-1"}},
       {{"source-name", kIqn + "/1x"}},
       {{"source-name", "iqn.2026-11.x:a;rm -rf /1"}},  // not an iSCSI name
       {{"source-name", "../etc/passwd/1"}},
-      {{"source-name", "target/1"}},                // no iqn./eui./naa. prefix
-      {{"source-id", "naa.12"}},                    // too short
+      {{"source-name", "target/1"}},  // no iqn./eui./naa. prefix
+      {{"source-id", "naa.12"}},      // too short
       {{"source-id", "wwn-0x6000000000000000"}},
       {{"source-id", "naa.6000000000000000z0"}},
       {{"source-name", kIqn + "/1"}, {"lun", "1"}},  // unknown key
@@ -59,15 +59,16 @@ TEST(VolumeReference, ABareNameIsAVolumeName) {
   auto r = parse_volume_reference({{"source-name", "vol-a"}}, "volume reference");
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->name.value_or(""), "vol-a");
-  auto lun = parse_volume_reference({{"source-name", "iqn.2026-11.io.snapmgr:vol-a/1"}, {"source-id", "naa.6000000000000001"}},
-                                    "volume reference");
+  auto lun = parse_volume_reference(
+      {{"source-name", "iqn.2026-11.io.snapmgr:vol-a/1"}, {"source-id", "naa.6000000000000001"}}, "volume reference");
   ASSERT_TRUE(lun.ok()) << lun.error().message();
   EXPECT_FALSE(lun->name);
   EXPECT_EQ(lun->lun.address->lun, 1);
 }
 
 TEST(VolumeReference, ANameCannotBeMixedWithADesignator) {
-  auto r = parse_volume_reference({{"source-name", "vol-a"}, {"source-id", "naa.6000000000000001"}}, "volume reference");
+  auto r =
+      parse_volume_reference({{"source-name", "vol-a"}, {"source-id", "naa.6000000000000001"}}, "volume reference");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::InvalidReference);
   EXPECT_FALSE(parse_volume_reference({{"source-name", std::string("a\nb")}}, "v").ok());
@@ -75,7 +76,8 @@ TEST(VolumeReference, ANameCannotBeMixedWithADesignator) {
 }
 
 TEST(CanonicalReference, CarriesSourceIdOnlyWhenKnown) {
-  EXPECT_EQ(canonical_reference({kIqn, 3}, "naa.60"), (StringMap{{"source-name", kIqn + "/3"}, {"source-id", "naa.60"}}));
+  EXPECT_EQ(canonical_reference({kIqn, 3}, "naa.60"),
+            (StringMap{{"source-name", kIqn + "/3"}, {"source-id", "naa.60"}}));
   EXPECT_EQ(canonical_reference({kIqn, 3}, ""), (StringMap{{"source-name", kIqn + "/3"}}));
 }
 

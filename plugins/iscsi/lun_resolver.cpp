@@ -141,10 +141,9 @@ Result<LocatedLun> LunResolver::locate_by_designator(const Call& call, const std
                                     designator);
   }
   if (matches.front().target.target_class.kind != expected) {
-    return Error::invalid_reference(what + ": designator " + designator + " belongs to LUN " +
-                                    to_string(matches.front().address()) + ", but " +
-                                    kind_mismatch(matches.front().target.iqn, matches.front().target.target_class,
-                                                  expected));
+    return Error::invalid_reference(
+        what + ": designator " + designator + " belongs to LUN " + to_string(matches.front().address()) + ", but " +
+        kind_mismatch(matches.front().target.iqn, matches.front().target.target_class, expected));
   }
   return matches.front();
 }
@@ -159,7 +158,8 @@ Result<LocatedLun> LunResolver::locate_by_name(const Call& call, const std::stri
   }
   if (named.empty()) {
     if (!discovery->failures.empty()) {
-      return Error::backend(what + ": no volume target named " + quoted(name) + " among the portals that answered, and " +
+      return Error::backend(what + ": no volume target named " + quoted(name) +
+                            " among the portals that answered, and " +
                             "others could not be asked: " + unsearched(*discovery, {}));
     }
     return Error::invalid_reference(what + ": no volume target behind " + portals_text(config_) + " is named " +
@@ -190,8 +190,8 @@ Result<std::string> LunResolver::volume_name(const Call& call, const VolumeLocat
   if (locator.lun.address) {
     TargetClass found = classify_target(config_, locator.lun.address->target);
     if (found.kind != TargetKind::Volume) {
-      return Error::invalid_reference(what + ": " + kind_mismatch(locator.lun.address->target, found,
-                                                                  TargetKind::Volume));
+      return Error::invalid_reference(what + ": " +
+                                      kind_mismatch(locator.lun.address->target, found, TargetKind::Volume));
     }
     return found.name;
   }

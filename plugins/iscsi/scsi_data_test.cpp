@@ -99,8 +99,8 @@ TEST(ScsiData, ReadCapacity16IsLastLbaPlusOneTimesBlockLength) {
 
 TEST(ScsiData, UnitSerialNumberIsTrimmed) {
   const std::string serial = "  beaf11   ";
-  auto task = answered_task(ScsiCommand::UnitSerialNumber,
-                            bytes({0, 0x80, 0, static_cast<int>(serial.size())}) + serial);
+  auto task =
+      answered_task(ScsiCommand::UnitSerialNumber, bytes({0, 0x80, 0, static_cast<int>(serial.size())}) + serial);
   EXPECT_EQ(decode_unit_serial_number(*task).value_or("?"), "beaf11");
 }
 
@@ -121,9 +121,9 @@ TEST(ScsiData, DesignatorPrefersTheLogicalUnitsNaa) {
   const std::string eui = bytes({0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77});
   const std::string port_naa = bytes({0x6f, 0, 0, 0, 0, 0, 0, 0x01});  // associated with the port
   const std::string naa = bytes({0x60, 0x01, 0x40, 0x50, 0, 0, 0, 0x0e, 0, 0, 0, 0, 0, 0x01, 0, 0x01});
-  auto task = answered_task(ScsiCommand::DeviceIdentification,
-                            device_identification(designator(0, 2, eui) + designator(1, 3, port_naa) +
-                                                  designator(0, 3, naa)));
+  auto task =
+      answered_task(ScsiCommand::DeviceIdentification,
+                    device_identification(designator(0, 2, eui) + designator(1, 3, port_naa) + designator(0, 3, naa)));
   EXPECT_EQ(decode_designator(*task).value_or("?"), "naa.600140500000000e0000000000010001");
 }
 
@@ -138,12 +138,11 @@ TEST(ScsiData, DesignatorFallsBackToEuiThenToNothing) {
 TEST(ScsiData, DesignatorLongerThanTheDataIsNotDecoded) {
   const std::string naa = bytes({0x60, 0, 0, 0, 0, 0, 0, 0x0e, 0, 0, 0, 0, 0, 0x01, 0, 0x01});
   // The descriptor announces 200 bytes, the target sent 16 (fuzz/corpus/iscsi_scsi_data/device-id-overlong).
-  auto overlong = answered_task(ScsiCommand::DeviceIdentification,
-                                device_identification(bytes({0x01, 0x03, 0, 200}) + naa));
+  auto overlong =
+      answered_task(ScsiCommand::DeviceIdentification, device_identification(bytes({0x01, 0x03, 0, 200}) + naa));
   EXPECT_FALSE(decode_designator(*overlong));
   // The page announces more than was sent.
-  auto short_page = answered_task(ScsiCommand::DeviceIdentification,
-                                  bytes({0, 0x83, 0, 40}) + designator(0, 3, naa));
+  auto short_page = answered_task(ScsiCommand::DeviceIdentification, bytes({0, 0x83, 0, 40}) + designator(0, 3, naa));
   EXPECT_FALSE(decode_designator(*short_page));
   // A descriptor header cut by the end of the page.
   auto cut = answered_task(ScsiCommand::DeviceIdentification, device_identification(bytes({0x01, 0x03})));
@@ -153,8 +152,8 @@ TEST(ScsiData, DesignatorLongerThanTheDataIsNotDecoded) {
 TEST(ScsiData, ReadKeysSaysWhetherAnyKeyIsRegistered) {
   auto none = answered_task(ScsiCommand::ReadKeys, bytes({0, 0, 0, 1, 0, 0, 0, 0}));
   EXPECT_EQ(decode_registered(*none), std::optional<bool>(false));
-  auto one = answered_task(ScsiCommand::ReadKeys,
-                           bytes({0, 0, 0, 2, 0, 0, 0, 8}) + bytes({0, 0, 0, 0, 0, 0, 0x12, 0x34}));
+  auto one =
+      answered_task(ScsiCommand::ReadKeys, bytes({0, 0, 0, 2, 0, 0, 0, 8}) + bytes({0, 0, 0, 0, 0, 0, 0x12, 0x34}));
   EXPECT_EQ(decode_registered(*one), std::optional<bool>(true));
 }
 

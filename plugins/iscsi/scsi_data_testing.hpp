@@ -13,7 +13,14 @@
 
 namespace snapmgr::iscsi::testing {
 
-enum class ScsiCommand { ReportLuns, StandardInquiry, ReadCapacity16, UnitSerialNumber, DeviceIdentification, ReadKeys };
+enum class ScsiCommand {
+  ReportLuns,
+  StandardInquiry,
+  ReadCapacity16,
+  UnitSerialNumber,
+  DeviceIdentification,
+  ReadKeys
+};
 
 struct TaskFree {
   void operator()(scsi_task* task) const noexcept { scsi_free_scsi_task(task); }
@@ -27,7 +34,9 @@ inline AnsweredTask answered_task(ScsiCommand command, std::string_view datain) 
     case ScsiCommand::ReportLuns: task = scsi_reportluns_cdb(0, 16384); break;
     case ScsiCommand::StandardInquiry: task = scsi_cdb_inquiry(0, 0, 255); break;
     case ScsiCommand::ReadCapacity16: task = scsi_cdb_readcapacity16(); break;
-    case ScsiCommand::UnitSerialNumber: task = scsi_cdb_inquiry(1, SCSI_INQUIRY_PAGECODE_UNIT_SERIAL_NUMBER, 255); break;
+    case ScsiCommand::UnitSerialNumber:
+      task = scsi_cdb_inquiry(1, SCSI_INQUIRY_PAGECODE_UNIT_SERIAL_NUMBER, 255);
+      break;
     case ScsiCommand::DeviceIdentification:
       task = scsi_cdb_inquiry(1, SCSI_INQUIRY_PAGECODE_DEVICE_IDENTIFICATION, 1024);
       break;

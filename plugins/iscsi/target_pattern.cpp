@@ -10,8 +10,7 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 
 }  // namespace
 
-Result<std::string> rewrite_named_groups(const std::string& pattern,
-                                         std::map<std::string, std::size_t>& groups) {
+Result<std::string> rewrite_named_groups(const std::string& pattern, std::map<std::string, std::size_t>& groups) {
   std::string out;
   out.reserve(pattern.size());
   std::size_t captures = 0;
@@ -88,8 +87,8 @@ Result<TargetPattern> TargetPattern::compile(const std::string& option, const st
   try {
     p.regex_ = std::regex(*rewritten, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
-    return Error::invalid_config(option + " '" + pattern + "' is not a valid ECMAScript regular expression: " +
-                                 e.what());
+    return Error::invalid_config(option + " '" + pattern +
+                                 "' is not a valid ECMAScript regular expression: " + e.what());
   }
   return p;
 }

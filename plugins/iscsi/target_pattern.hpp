@@ -39,14 +39,13 @@ class TargetPattern {
   const std::string& source() const { return source_; }
 
  private:
-  std::string source_;                  // as configured
-  std::regex regex_;                    // compiled from the rewritten text
+  std::string source_;                         // as configured
+  std::regex regex_;                           // compiled from the rewritten text
   std::map<std::string, std::size_t> groups_;  // name -> capture number
 };
 
 // The rewriting step alone (exposed for tests): `(?<n>` / `(?P<n>` become `(`; `groups`
 // receives name -> number. Errors name what is wrong and where (0-based offset).
-Result<std::string> rewrite_named_groups(const std::string& pattern,
-                                         std::map<std::string, std::size_t>& groups);
+Result<std::string> rewrite_named_groups(const std::string& pattern, std::map<std::string, std::size_t>& groups);
 
 }  // namespace snapmgr::iscsi

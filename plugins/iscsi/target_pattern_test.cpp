@@ -45,7 +45,7 @@ TEST(TargetPattern, MatchesWholeIqnsAndReturnsNamedGroups) {
   ASSERT_TRUE(p.ok()) << p.error().message();
   auto m = p->match("iqn.2026-11.io.snapmgr:snap-vol-a-12");
   ASSERT_TRUE(m);
-  EXPECT_EQ(m->at("origin"), "vol-a");  // greedy .+ still leaves "-12" to the suffix
+  EXPECT_EQ(m->at("origin"), "vol-a");                                   // greedy .+ still leaves "-12" to the suffix
   EXPECT_FALSE(p->match("iqn.2026-11.io.snapmgr:snap-vol-a-12:extra"));  // full match only
   EXPECT_FALSE(p->match("iqn.2026-11.io.snapmgr:vol-a"));
   EXPECT_TRUE(p->has_group("origin"));

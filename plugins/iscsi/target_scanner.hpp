@@ -28,7 +28,7 @@ namespace snapmgr::iscsi {
 
 struct DiscoveredTarget {
   std::string iqn;
-  std::string portal;     // the configured portal its sessions use
+  std::string portal;  // the configured portal its sessions use
   TargetClass target_class;
 };
 

@@ -31,12 +31,14 @@ namespace fs = std::filesystem;
 
 inline const std::string kPlugin = std::string(SNAPMGR_PLUGIN_DIR) + "/libsnapmgr_lvm.so";
 inline const std::string kRecorded = std::string(SNAPMGR_LVM_TESTDATA) + "/lvs-in-use.json";
-inline const std::string kLvsPrefix = "lvs --reportformat json --units b --nosuffix -o "
-                                      "lv_name,lv_size,lv_attr,origin,lv_uuid,pool_lv,lv_tags ";
+inline const std::string kLvsPrefix =
+    "lvs --reportformat json --units b --nosuffix -o "
+    "lv_name,lv_size,lv_attr,origin,lv_uuid,pool_lv,lv_tags ";
 inline const std::string kId = "4a7d9e3c-1b2f-4c5d-8e9f-0a1b2c3d4e5f";
 
 // Plays lvm2 with the recorded report; `lvrename` succeeds.
-inline const std::string kRecordedLvm = "case \"$1\" in\n  lvs) cat '" + kRecorded + "' ;;\n  lvrename) exit 0 ;;\nesac\n";
+inline const std::string kRecordedLvm =
+    "case \"$1\" in\n  lvs) cat '" + kRecorded + "' ;;\n  lvrename) exit 0 ;;\nesac\n";
 
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path);

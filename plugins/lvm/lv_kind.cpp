@@ -24,10 +24,8 @@ LvKind classify(const LvRow& lv) {
   if (hidden(lv)) return LvKind::Other;
   switch (volume_type(lv)) {
     case 's':
-    case 'S':
-      return LvKind::ThickSnapshot;
-    case 'V':
-      return lv.origin.empty() ? LvKind::Volume : LvKind::ThinSnapshot;
+    case 'S': return LvKind::ThickSnapshot;
+    case 'V': return lv.origin.empty() ? LvKind::Volume : LvKind::ThinSnapshot;
     case '-':
     case 'o':
     case 'O':
@@ -35,12 +33,9 @@ LvKind classify(const LvRow& lv) {
     case 'M':
     case 'r':
     case 'R':
-    case 'v':
-      return LvKind::Volume;
-    case 'C':
-      return lv.pool.empty() ? LvKind::Other : LvKind::Volume;
-    default:
-      return LvKind::Other;
+    case 'v': return LvKind::Volume;
+    case 'C': return lv.pool.empty() ? LvKind::Other : LvKind::Volume;
+    default: return LvKind::Other;
   }
 }
 

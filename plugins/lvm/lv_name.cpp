@@ -6,8 +6,8 @@ namespace snapmgr::lvm {
 namespace {
 
 bool allowed(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '_' || c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '_' ||
+         c == '.' || c == '-';
 }
 
 // The rules LV and VG names share.

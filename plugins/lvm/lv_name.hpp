@@ -30,7 +30,7 @@ inline constexpr std::size_t kMaxFullNameLength = 125;  // "<vg>/<lv>"
 
 inline constexpr std::string_view kReservedNamePrefixes[] = {"pvmove", "snapshot"};
 inline constexpr std::string_view kReservedNameParts[] = {
-    "_cdata", "_cmeta", "_corig", "_cpool",   "_cvol",   "_imeta",  "_iorig",  "_mimage", "_mlog",
+    "_cdata",   "_cmeta",  "_corig", "_cpool", "_cvol",  "_imeta", "_iorig",   "_mimage", "_mlog",
     "_pmspare", "_rimage", "_rmeta", "_tdata", "_tmeta", "_vdata", "_vorigin", "_wcorig"};
 
 // Empty when `lv` is a name lvm2 accepts for an LV in volume group `vg`; otherwise the reason,

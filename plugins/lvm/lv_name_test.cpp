@@ -41,15 +41,14 @@ TEST(LvName, RefusesReservedPrefixesAndParts) {
   EXPECT_NE(lv_name_problem("pvmove0", "vg0").find("starts with \"pvmove\""), std::string::npos);
   for (auto part : kReservedNameParts) {
     std::string name = "x" + std::string(part) + "y";
-    EXPECT_NE(lv_name_problem(name, "vg0").find("contains \"" + std::string(part) + "\""), std::string::npos)
-        << name;
+    EXPECT_NE(lv_name_problem(name, "vg0").find("contains \"" + std::string(part) + "\""), std::string::npos) << name;
   }
   EXPECT_FALSE(valid("tpool_tdata"));
   EXPECT_FALSE(valid("lvol0_pmspare"));
 }
 
 TEST(LvName, LengthLimitsCountTheVolumeGroup) {
-  const std::string vg = "snapexp";  // 7 characters
+  const std::string vg = "snapexp";               // 7 characters
   EXPECT_TRUE(valid(std::string(117, 'a'), vg));  // "snapexp/" + 117 = 125
   EXPECT_NE(lv_name_problem(std::string(118, 'a'), vg).find("at most 125 characters"), std::string::npos);
   EXPECT_NE(lv_name_problem(std::string(128, 'a'), "v").find("128 characters long; LVM allows at most 127"),

@@ -42,8 +42,7 @@ std::vector<std::string> LvmCommands::lvs_args(const std::string& target) const 
   return {"lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", kLvsFields, target};
 }
 
-Result<CommandOutput> LvmCommands::run(const Call& call, std::vector<std::string> args,
-                                       const std::string& what) const {
+Result<CommandOutput> LvmCommands::run(const Call& call, std::vector<std::string> args, const std::string& what) const {
   const std::string context = describe(what);
   const auto remaining = call.remaining();
   if (remaining.count() <= 0) {
@@ -108,8 +107,8 @@ Status LvmCommands::rename(const Call& call, const std::string& from, const std:
   auto out = run(call, {"lvrename", config_.volume_group, from, to}, what);
   if (!out) return out.error();
   if (out->exit_code != 0) {
-    return Error::backend(describe(what) + " failed with exit code " +
-                          std::to_string(out->exit_code) + ": " + stderr_text(out->err));
+    return Error::backend(describe(what) + " failed with exit code " + std::to_string(out->exit_code) + ": " +
+                          stderr_text(out->err));
   }
   return Status::success();
 }

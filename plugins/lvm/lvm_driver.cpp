@@ -99,8 +99,9 @@ Result<std::string> LvmDriver::new_name(const std::string& name_template, const 
   std::string name = expand_template(name_template, id);
   if (snapshot) name = escape_snapshot_name(std::move(name));
   if (auto problem = lv_name_problem(name, config_.volume_group); !problem.empty()) {
-    return Error::not_supported(std::string("cannot adopt as ") + (snapshot ? "snapshot " : "volume ") + quote_name(id) +
-                                ": the LV would be renamed to " + quote_name(name) + ", which " + problem);
+    return Error::not_supported(std::string("cannot adopt as ") + (snapshot ? "snapshot " : "volume ") +
+                                quote_name(id) + ": the LV would be renamed to " + quote_name(name) + ", which " +
+                                problem);
   }
   return name;
 }
@@ -116,8 +117,7 @@ Result<StringMap> LvmDriver::already_adopted(const Call& call, const Error& fail
   return failure;
 }
 
-Result<StringMap> LvmDriver::rename_to(const Call& call, const LvRow& lv, const std::string& target,
-                                       const char* role) {
+Result<StringMap> LvmDriver::rename_to(const Call& call, const LvRow& lv, const std::string& target, const char* role) {
   if (lv.name != target) {
     if (auto st = commands_.rename(call, lv.name, target); !st) return st.error();
     logger_.info("lvm: renamed " + std::string(role) + " " + config_.volume_group + "/" + lv.name + " to " + target);
@@ -131,8 +131,8 @@ std::optional<StringMap> LvmDriver::adopt_inspected(const Call& call, const std:
   if (!row) return std::nullopt;
   auto renamed = rename_to(call, *row, target, role);
   if (!renamed) {
-    logger_.info("lvm: " + std::string(role) + " " + quote_name(row->name) +
-                 " changed since it was inspected (" + renamed.error().message() + "); looking again");
+    logger_.info("lvm: " + std::string(role) + " " + quote_name(row->name) + " changed since it was inspected (" +
+                 renamed.error().message() + "); looking again");
     return std::nullopt;
   }
   return std::move(*renamed);
@@ -170,9 +170,10 @@ Result<StringMap> LvmDriver::adopt_snapshot(const Call& call, const StringMap& r
     }
     bool missing = false;
     auto lv = checked_snapshot(call, reference, volume_reference, &missing);
-    if (!lv) return already_adopted(call, lv.error(), missing, *target, [&](const StringMap& renamed) {
-      return checked_snapshot(call, renamed, volume_reference);
-    });
+    if (!lv)
+      return already_adopted(call, lv.error(), missing, *target, [&](const StringMap& renamed) {
+        return checked_snapshot(call, renamed, volume_reference);
+      });
     return rename_to(call, *lv, *target, "snapshot");
   });
 }
@@ -205,9 +206,9 @@ Result<StringMap> LvmDriver::adopt_volume(const Call& call, const StringMap& ref
     if (auto adopted = adopt_inspected(call, volume_key(reference), *target, "volume")) return std::move(*adopted);
     bool missing = false;
     auto lv = checked_volume(call, reference, &missing);
-    if (!lv) return already_adopted(call, lv.error(), missing, *target, [&](const StringMap& renamed) {
-      return checked_volume(call, renamed);
-    });
+    if (!lv)
+      return already_adopted(call, lv.error(), missing, *target,
+                             [&](const StringMap& renamed) { return checked_volume(call, renamed); });
     return rename_to(call, *lv, *target, "volume");
   });
 }

@@ -15,8 +15,8 @@
 // and what adopt_volume returns. Adoption renames the LV: snapshots to
 // escape(snapshot_name_template % id) = "_snapshot-<id>", volumes to volume_name_template % id
 // = "volume-<id>", and returns {"source-name": "<new name>"}. An LV that already has the target
-// name is not renamed; an id that makes no legal LV name is NotSupported, before any process. Adoption does not refuse an LV that is in use (nor does Cinder; lvrename
-// works on open LVs); the host decides what in_use means.
+// name is not renamed; an id that makes no legal LV name is NotSupported, before any process. Adoption does not refuse
+// an LV that is in use (nor does Cinder; lvrename works on open LVs); the host decides what in_use means.
 //
 // Ownership: holds its parsed options; borrows the host's logger and command runner.
 // Thread-safety: stateless after construction; every method may run concurrently.
@@ -42,12 +42,10 @@ class LvmDriver final : public DriverOf<LvmDriver>,
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   LvmDriver(LvmConfig config, const DriverContext& context);
 
-
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;
-  Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference,
-                                   const StringMap& volume_reference,
+  Result<StringMap> adopt_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference,
                                    const std::string& snapshot_id) noexcept override;
   Status stream_volumes(const Call& call, VolumeSink& out) noexcept override;
   Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept override;
@@ -60,8 +58,8 @@ class LvmDriver final : public DriverOf<LvmDriver>,
   Result<std::string> lv_name(const StringMap& reference, const char* role) const;
   // One lvs: the snapshot `reference` names, checked to be a snapshot of `volume_reference`.
   // `missing` (when given) is set when the referenced LV does not exist at all.
-  Result<LvRow> checked_snapshot(const Call& call, const StringMap& reference,
-                                 const StringMap& volume_reference, bool* missing = nullptr) const;
+  Result<LvRow> checked_snapshot(const Call& call, const StringMap& reference, const StringMap& volume_reference,
+                                 bool* missing = nullptr) const;
   // One lvs: the volume `reference` names, checked to be a volume.
   Result<LvRow> checked_volume(const Call& call, const StringMap& reference, bool* missing = nullptr) const;
   // The name an adopted LV gets: the template with "%s" = id (escaped for snapshots), checked
@@ -69,8 +67,8 @@ class LvmDriver final : public DriverOf<LvmDriver>,
   Result<std::string> new_name(const std::string& name_template, const std::string& id, bool snapshot) const;
   // Renames `lv` to `target` unless it already has that name; returns the new reference.
   template <class Check>
-  Result<StringMap> already_adopted(const Call& call, const Error& failure, bool missing,
-                                    const std::string& target, Check check) const;
+  Result<StringMap> already_adopted(const Call& call, const Error& failure, bool missing, const std::string& target,
+                                    Check check) const;
   Result<StringMap> rename_to(const Call& call, const LvRow& lv, const std::string& target, const char* role);
 
   // Renames the LV an inspection just checked (taken from `inspected_` under `key`) without a

@@ -56,14 +56,16 @@ TEST_F(LvmDriverErrors, UnparsableReportIsABackendError) {
 }
 
 TEST_F(LvmDriverErrors, FailedRenameIsABackendErrorWithStderr) {
-  fake_lvm("case \"$1\" in\n  lvs) cat '" + kRecorded +
-           "' ;;\n  lvrename) echo '  Logical Volume \"x\" already exists in volume group \"vg0\"' >&2; exit 5 ;;\nesac\n");
+  fake_lvm(
+      "case \"$1\" in\n  lvs) cat '" + kRecorded +
+      "' ;;\n  lvrename) echo '  Logical Volume \"x\" already exists in volume group \"vg0\"' >&2; exit 5 ;;\nesac\n");
   auto d = load();
   ASSERT_TRUE(d);
-  expect_error((*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId),
-               ErrorCode::BackendError,
-               {"`" + (dir_ / "lvm").string() + " lvrename vg0 snap-a1 _snapshot-" + kId + "` on volume group 'vg0'",
-                "exit code 5: Logical Volume \"x\" already exists"});
+  expect_error(
+      (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId),
+      ErrorCode::BackendError,
+      {"`" + (dir_ / "lvm").string() + " lvrename vg0 snap-a1 _snapshot-" + kId + "` on volume group 'vg0'",
+       "exit code 5: Logical Volume \"x\" already exists"});
 }
 
 TEST_F(LvmDriverErrors, AHangingLvmIsKilledAtTheCommandTimeout) {

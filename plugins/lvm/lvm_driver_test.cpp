@@ -48,7 +48,8 @@ TEST_F(LvmDriverTest, BadOptionsFailInitialisationNamingTheKey) {
            {"{volume_group: vg0, command_timeout_s: 99999}", "out of range"},
            {"{volume_group: vg0, lvm_binary: ''}", "lvm_binary (line 4): expected a program name"},
            {"{volume_group: vg0, lvm_system_dir: /nonexistent/etc-lvm}", "is not a directory"},
-           {"{volume_group: vg0, snapshot_name_template: snap}", "snapshot_name_template (line 4): 'snap' must contain \"%s\""},
+           {"{volume_group: vg0, snapshot_name_template: snap}",
+            "snapshot_name_template (line 4): 'snap' must contain \"%s\""},
            {"{volume_group: vg0, snapshot_name_template: '%s-%s'}", "exactly once"},
            {"{volume_group: vg0, snapshot_name_template: '%d-%s'}", "no other '%'"},
            {"{volume_group: vg0, volume_name_template: 'snapshot-%s'}", "starts with \"snapshot\""},
@@ -70,7 +71,8 @@ TEST_F(LvmDriverTest, ListingRunsOneLvsWithTheDocumentedArgvAndEnvironment) {
   EXPECT_EQ(calls(), (std::vector<std::string>{kLvsPrefix + "vg0"}));
   ASSERT_TRUE(list_volumes(*(*d)->volume_discovery(), test_call()).ok());
   EXPECT_EQ(calls().size(), 2u);
-  EXPECT_EQ(read_file(dir_ / "env.log"), (dir_ / "etc-lvm").string() + "|C|1\n" + (dir_ / "etc-lvm").string() + "|C|1\n");
+  EXPECT_EQ(read_file(dir_ / "env.log"),
+            (dir_ / "etc-lvm").string() + "|C|1\n" + (dir_ / "etc-lvm").string() + "|C|1\n");
 }
 
 TEST_F(LvmDriverTest, WithoutLvmSystemDirTheVariableIsNotSet) {
@@ -109,7 +111,8 @@ TEST_F(LvmDriverTest, InUseComesFromTheOpenAttribute) {
                                                  {"vol-b", true},
                                                  {"volume-0b7e8a7c-4a43-4e7e-9f5a-3d7d7d2f0c11", false}}));
 
-  auto inspected = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"));
+  auto inspected =
+      (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"));
   ASSERT_TRUE(inspected.ok()) << inspected.error().message();
   EXPECT_TRUE(inspected->in_use);
   auto volume = (*d)->volume_adoption()->inspect_volume(test_call(), source_name("vol-b"));
@@ -146,7 +149,8 @@ TEST_F(LvmDriverTest, AdoptHonoursTheTemplates) {
   fake_lvm(kRecordedLvm);
   auto d = load("snapshot_name_template: 'snap-%s-x', volume_name_template: 'vol_%s'");
   ASSERT_TRUE(d);
-  auto snap = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("thin-snap"), source_name("thin-vol"), "7");
+  auto snap =
+      (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("thin-snap"), source_name("thin-vol"), "7");
   ASSERT_TRUE(snap.ok()) << snap.error().message();
   EXPECT_EQ(*snap, source_name("snap-7-x"));  // not escaped: it does not start with "snapshot"
   auto vol = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("thin-vol"), "7");
@@ -154,7 +158,8 @@ TEST_F(LvmDriverTest, AdoptHonoursTheTemplates) {
   EXPECT_EQ(*vol, source_name("vol_7"));
   auto escaped = load("snapshot_name_template: 'snapshot_%s'");
   ASSERT_TRUE(escaped);
-  auto e = (*escaped)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), "7");
+  auto e =
+      (*escaped)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), "7");
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(*e, source_name("_snapshot_7"));
 }
@@ -175,8 +180,9 @@ TEST_F(LvmDriverTest, AnIdThatMakesNoLegalNameIsRefusedBeforeAnyProcess) {
   fake_lvm(kRecordedLvm);
   auto d = load();
   ASSERT_TRUE(d);
-  expect_error((*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), "x;y"),
-               ErrorCode::NotSupported, {"cannot adopt as snapshot 'x;y': the LV would be renamed to '_snapshot-x;y'"});
+  expect_error(
+      (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), "x;y"),
+      ErrorCode::NotSupported, {"cannot adopt as snapshot 'x;y': the LV would be renamed to '_snapshot-x;y'"});
   expect_error((*d)->volume_adoption()->adopt_volume(test_call(), source_name("vol-a"), std::string(200, 'i')),
                ErrorCode::NotSupported, {"characters long"});
   EXPECT_TRUE(calls().empty());
@@ -189,7 +195,8 @@ TEST_F(LvmDriverTest, WrongKindsAndOriginsAreInvalidReferences) {
   auto* snaps = (*d)->snapshot_adoption();
   auto* vols = (*d)->volume_adoption();
   expect_error(snaps->inspect_snapshot(test_call(), source_name("vol-a"), source_name("vol-a")),
-               ErrorCode::InvalidReference, {"LV 'vol-a' in volume group 'vg0' is a volume (lv_attr owi-a-s---), not a snapshot"});
+               ErrorCode::InvalidReference,
+               {"LV 'vol-a' in volume group 'vg0' is a volume (lv_attr owi-a-s---), not a snapshot"});
   expect_error(snaps->inspect_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a")),
                ErrorCode::InvalidReference, {"is a snapshot of 'vol-b', not of volume 'vol-a'"});
   expect_error(snaps->adopt_snapshot(test_call(), source_name("thin-snap"), source_name("vol-a"), kId),
@@ -227,14 +234,27 @@ TEST_F(LvmDriverTest, ReferencesWithoutAValidSourceNameStartNoProcess) {
   auto* vols = (*d)->volume_adoption();
   expect_error(snaps->inspect_snapshot(test_call(), StringMap{{"source-id", "x"}}, source_name("vol-a")),
                ErrorCode::InvalidReference, {"snapshot reference {'source-id': 'x'} has no source-name"});
-  expect_error(snaps->inspect_snapshot(test_call(), source_name("snap-a1"), StringMap{}),
-               ErrorCode::InvalidReference, {"volume reference {} has no source-name"});
+  expect_error(snaps->inspect_snapshot(test_call(), source_name("snap-a1"), StringMap{}), ErrorCode::InvalidReference,
+               {"volume reference {} has no source-name"});
   expect_error(snaps->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("a;b")),
                ErrorCode::InvalidReference, {"volume reference source-name 'a;b'"});
   expect_error(vols->adopt_volume(test_call(), StringMap{}, kId), ErrorCode::InvalidReference, {"has no source-name"});
-  const std::vector<std::string> hostile = {"a;b", "$(touch /tmp/snapmgr-pwned)", "a b", "..", ".", "-x",
-                                            std::string(1000, 'a'), "", std::string("a\0b", 3), "../etc",
-                                            "vg1/lv", "snapshot-1", "x_tmeta", "`id`", "a|b", "a\nb"};
+  const std::vector<std::string> hostile = {"a;b",
+                                            "$(touch /tmp/snapmgr-pwned)",
+                                            "a b",
+                                            "..",
+                                            ".",
+                                            "-x",
+                                            std::string(1000, 'a'),
+                                            "",
+                                            std::string("a\0b", 3),
+                                            "../etc",
+                                            "vg1/lv",
+                                            "snapshot-1",
+                                            "x_tmeta",
+                                            "`id`",
+                                            "a|b",
+                                            "a\nb"};
   for (const auto& name : hostile) {
     auto ref = source_name(name);
     expect_error(snaps->inspect_snapshot(test_call(), ref, source_name("vol-a")), ErrorCode::InvalidReference,

@@ -19,8 +19,8 @@ const OptionValue* string_option(const OptionValue& options, const char* key, st
 }
 
 // A template must contain "%s" exactly once (and no other '%') and give LVM-legal names.
-Status check_template(const std::string& key, const OptionValue* v, const std::string& name_template,
-                      bool snapshot, const std::string& vg) {
+Status check_template(const std::string& key, const OptionValue* v, const std::string& name_template, bool snapshot,
+                      const std::string& vg) {
   std::size_t first = name_template.find("%s");
   std::size_t percents = 0;
   for (char c : name_template) percents += c == '%';
@@ -43,7 +43,11 @@ std::vector<OptionSpec> lvm_option_specs() {
   return {
       {"volume_group", OptionType::String, true, {}, "the LVM volume group whose LVs are listed and adopted"},
       {"lvm_binary", OptionType::String, false, OptionValue("lvm"), "the lvm2 tool, run as `<lvm_binary> lvs ...`"},
-      {"lvm_system_dir", OptionType::String, false, {}, "LVM_SYSTEM_DIR for every lvm2 process (a directory with lvm.conf)"},
+      {"lvm_system_dir",
+       OptionType::String,
+       false,
+       {},
+       "LVM_SYSTEM_DIR for every lvm2 process (a directory with lvm.conf)"},
       {"command_timeout_s", OptionType::Integer, false, OptionValue(30), "seconds one lvm2 process may run (1..3600)"},
       {"snapshot_name_template", OptionType::String, false, OptionValue("snapshot-%s"),
        "adopted snapshots are renamed to this, %s = snapshot id, escaped as Cinder does (_snapshot-<id>)"},
@@ -69,8 +73,8 @@ Result<LvmConfig> parse_lvm_options(const OptionValue& options) {
   if (!config.lvm_system_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(config.lvm_system_dir, ec)) {
-      return Error::invalid_config(option_path("lvm_system_dir", system_dir) +
-                                   ": " + quote_name(config.lvm_system_dir) +
+      return Error::invalid_config(option_path("lvm_system_dir", system_dir) + ": " +
+                                   quote_name(config.lvm_system_dir) +
                                    " is not a directory (lvm2 would silently use /etc/lvm instead)");
     }
   }
@@ -84,14 +88,13 @@ Result<LvmConfig> parse_lvm_options(const OptionValue& options) {
   }
 
   const OptionValue* snap = string_option(options, "snapshot_name_template", config.snapshot_name_template);
-  if (auto st = check_template("snapshot_name_template", snap, config.snapshot_name_template, true,
-                               config.volume_group);
+  if (auto st =
+          check_template("snapshot_name_template", snap, config.snapshot_name_template, true, config.volume_group);
       !st) {
     return st.error();
   }
   const OptionValue* vol = string_option(options, "volume_name_template", config.volume_name_template);
-  if (auto st = check_template("volume_name_template", vol, config.volume_name_template, false,
-                               config.volume_group);
+  if (auto st = check_template("volume_name_template", vol, config.volume_name_template, false, config.volume_group);
       !st) {
     return st.error();
   }

@@ -7,13 +7,7 @@ namespace snapmgr::lvm {
 
 const DriverDescriptor* descriptor() {
   static const DriverDescriptor d{
-      current_header(),
-      "lvm",
-      "snapmgr",
-      "1.0.0",
-      capabilities_of<LvmDriver>(),
-      lvm_option_specs(),
-      &LvmDriver::create,
+      current_header(), "lvm", "snapmgr", "1.0.0", capabilities_of<LvmDriver>(), lvm_option_specs(), &LvmDriver::create,
   };
   return &d;
 }

@@ -26,8 +26,8 @@ Result<std::string> field(const json::object& row, std::size_t index, const char
     return Error::backend("lvs report row " + std::to_string(index) + " has no \"" + key + "\" field");
   }
   if (!v->is_string()) {
-    return Error::backend("lvs report row " + std::to_string(index) + ": \"" + key +
-                          "\" is not a string but " + json::serialize(*v));
+    return Error::backend("lvs report row " + std::to_string(index) + ": \"" + key + "\" is not a string but " +
+                          json::serialize(*v));
   }
   return std::string(v->get_string());
 }

@@ -23,13 +23,13 @@ namespace snapmgr::lvm {
 inline constexpr const char* kLvsFields = "lv_name,lv_size,lv_attr,origin,lv_uuid,pool_lv,lv_tags";
 
 struct LvRow {
-  std::string name;     // as lvm2 reports it; hidden LVs appear as "[name]" (with lvs -a)
+  std::string name;  // as lvm2 reports it; hidden LVs appear as "[name]" (with lvs -a)
   std::uint64_t size_bytes = 0;
-  std::string attr;     // lv_attr, 10 characters, e.g. "swi-XXs---"
-  std::string origin;   // the origin LV of a snapshot, else empty
+  std::string attr;    // lv_attr, 10 characters, e.g. "swi-XXs---"
+  std::string origin;  // the origin LV of a snapshot, else empty
   std::string uuid;
-  std::string pool;     // the thin or cache pool, else empty
-  std::string tags;     // comma-separated, else empty
+  std::string pool;  // the thin or cache pool, else empty
+  std::string tags;  // comma-separated, else empty
 };
 
 // Errors: BackendError describing the first problem found.

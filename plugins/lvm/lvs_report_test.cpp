@@ -24,7 +24,8 @@ std::string report(const std::vector<std::string>& rows) {
   return s + "\n]}]}\n";
 }
 
-LvRow lv(const std::string& name, const std::string& attr, const std::string& origin = "", const std::string& pool = "") {
+LvRow lv(const std::string& name, const std::string& attr, const std::string& origin = "",
+         const std::string& pool = "") {
   auto rows = parse_lvs_report(report({row(name, attr, origin, pool)}));
   EXPECT_TRUE(rows.ok()) << rows.error().message();
   return rows.ok() && !rows->empty() ? rows->front() : LvRow{};

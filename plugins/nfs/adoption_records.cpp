@@ -52,7 +52,8 @@ std::string adopted_reason(const std::vector<std::string>& ids, const std::strin
 Status check_record_id(const std::string& id, const std::string& what) {
   if (id.empty()) return Error::backend(what + " id is empty");
   if (id == "active") return Error::backend(what + " id 'active' is reserved in Cinder's info files");
-  if (auto why = unsafe_file_name_reason(id)) return Error::backend(what + " id '" + printable(id) + "' is unusable: " + *why);
+  if (auto why = unsafe_file_name_reason(id))
+    return Error::backend(what + " id '" + printable(id) + "' is unusable: " + *why);
   return Status::success();
 }
 
@@ -62,7 +63,8 @@ Status record_adoption(ShareAccess& share, const Call& call, const NamingScheme&
   auto loaded = load_info_file(share, call, volume_file);
   if (!loaded) return loaded.error();
   if (!loaded->usable()) {
-    return Error::backend("share '" + share.name() + "': cannot record the adoption of '" + file + "': " + loaded->problem);
+    return Error::backend("share '" + share.name() + "': cannot record the adoption of '" + file +
+                          "': " + loaded->problem);
   }
   VolumeInfo info = loaded->info ? std::move(*loaded->info) : VolumeInfo::fresh(volume_file);
   const auto recorded = info.ids_of(file);
@@ -84,7 +86,8 @@ Status forget_adoption(ShareAccess& share, const Call& call, const std::string& 
   auto loaded = load_info_file(share, call, volume_file);
   if (!loaded) return loaded.error();
   if (!loaded->usable()) {
-    return Error::backend("share '" + share.name() + "': cannot remove the adoption of '" + file + "': " + loaded->problem);
+    return Error::backend("share '" + share.name() + "': cannot remove the adoption of '" + file +
+                          "': " + loaded->problem);
   }
   const auto recorded = loaded->info ? loaded->info->file_of(id) : std::nullopt;
   if (!recorded) {
@@ -92,7 +95,8 @@ Status forget_adoption(ShareAccess& share, const Call& call, const std::string& 
     return Status::success();
   }
   if (*recorded != file) {
-    note = loaded->name + " maps " + printable(id) + " to '" + printable(*recorded) + "', not to '" + file + "'; left unchanged";
+    note = loaded->name + " maps " + printable(id) + " to '" + printable(*recorded) + "', not to '" + file +
+           "'; left unchanged";
     return Status::success();
   }
   loaded->info->forget(id);

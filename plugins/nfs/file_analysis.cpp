@@ -43,8 +43,8 @@ ChainResolver::Origin ChainResolver::backing_in_share(const std::string& backing
   std::string name;
   if (path.is_absolute()) {
     if (!local_directory_) {
-      return {std::nullopt, "the backing file " + shown + " is an absolute path, which cannot be resolved inside share '" +
-                                share_name_ + "'"};
+      return {std::nullopt, "the backing file " + shown +
+                                " is an absolute path, which cannot be resolved inside share '" + share_name_ + "'"};
     }
     if (path.parent_path() != fs::path(*local_directory_).lexically_normal()) {
       return {std::nullopt, "the backing file " + shown + " is outside the share"};

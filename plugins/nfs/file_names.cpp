@@ -36,8 +36,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 std::optional<std::string> unsafe_file_name_reason(std::string_view name) {
   if (name.empty()) return "the file name is empty";
   if (name.size() > kMaxFileNameBytes) {
-    return "the file name has " + std::to_string(name.size()) + " bytes (at most " +
-           std::to_string(kMaxFileNameBytes) + " are allowed)";
+    return "the file name has " + std::to_string(name.size()) + " bytes (at most " + std::to_string(kMaxFileNameBytes) +
+           " are allowed)";
   }
   if (name.find('\0') != std::string_view::npos) return "the file name contains a NUL byte";
   if (name.find('/') != std::string_view::npos) {

@@ -6,8 +6,8 @@ namespace snapmgr::nfs {
 namespace {
 
 TEST(FileNames, AcceptsNamesDirectlyInTheShare) {
-  for (const char* name : {"volume-5e3b6c1a-7d2f-4c9e-8b1a-2f4d6e8a0c11", "volume-1.snap-2", "nightly 2026.qcow2",
-                           "caf\xc3\xa9.img"}) {
+  for (const char* name :
+       {"volume-5e3b6c1a-7d2f-4c9e-8b1a-2f4d6e8a0c11", "volume-1.snap-2", "nightly 2026.qcow2", "caf\xc3\xa9.img"}) {
     EXPECT_FALSE(unsafe_file_name_reason(name)) << name << ": " << unsafe_file_name_reason(name).value_or("");
   }
   EXPECT_FALSE(unsafe_file_name_reason(std::string(255, 'a')));

@@ -1,8 +1,8 @@
 // LibnfsShare::read_many: open → pread → close sequences on several connections at once
 // ("lanes", one sequence per lane at a time), driven by libnfs's asynchronous interface from
 // one poll loop (libnfs_share.hpp says why one sequence per connection).
-#include <sys/time.h>  // before libnfs.h, see libnfs_share.cpp
 #include <nfsc/libnfs.h>
+#include <sys/time.h>  // before libnfs.h, see libnfs_share.cpp
 
 #include <fcntl.h>
 #include <poll.h>
@@ -142,8 +142,8 @@ std::vector<Result<std::string>> LibnfsShare::read_many(const Call& call, const 
     const auto left = call.remaining();
     if (left.count() <= 0) {
       stopped = Error::timeout("share '" + name_ + "': reading " + std::to_string(batch.size()) +
-                               " files did not finish before the call's deadline (" +
-                               std::to_string(batch.finished()) + " done)");
+                               " files did not finish before the call's deadline (" + std::to_string(batch.finished()) +
+                               " done)");
       break;
     }
     for (std::size_t i = 0; i < fds.size(); ++i) {
@@ -175,8 +175,9 @@ std::vector<Result<std::string>> LibnfsShare::read_many(const Call& call, const 
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& r = batch.slot(i);
     if (!r.done) {
-      results.push_back(stopped ? *stopped
-                                : Error::backend("share '" + name_ + "': reading '" + requests[i].name + "' was abandoned"));
+      results.push_back(
+          stopped ? *stopped
+                  : Error::backend("share '" + name_ + "': reading '" + requests[i].name + "' was abandoned"));
     } else if (r.status < 0) {
       results.push_back(error_for(r.stage + " '" + requests[i].name + "'", r.status, r.detail));
     } else {

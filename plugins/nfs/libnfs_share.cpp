@@ -2,8 +2,8 @@
 #include "libnfs_status.hpp"
 
 // libnfs's header uses struct timeval without including it ("field 'atime' has incomplete type").
-#include <sys/time.h>
 #include <nfsc/libnfs.h>
+#include <sys/time.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -25,11 +25,21 @@ bool is_timeout(int status, const char* text) {
 // File-level errors leave the connection usable.
 bool is_file_error(int status) {
   switch (-status) {
-    case ENOENT: case ESTALE: case EACCES: case EPERM: case EROFS: case EEXIST: case ENOTDIR: case EISDIR:
-    case ENAMETOOLONG: case EINVAL: case ENOSPC: case EDQUOT: case ELOOP: case EFBIG:
-      return true;
-    default:
-      return false;
+    case ENOENT:
+    case ESTALE:
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EEXIST:
+    case ENOTDIR:
+    case EISDIR:
+    case ENAMETOOLONG:
+    case EINVAL:
+    case ENOSPC:
+    case EDQUOT:
+    case ELOOP:
+    case EFBIG: return true;
+    default: return false;
   }
 }
 
@@ -79,10 +89,12 @@ Result<nfs_context*> LibnfsShare::connect(const Call& call) const {
   nfs_context* nfs = nfs_init_context();
   if (!nfs) return Error::backend("share '" + name_ + "': cannot create an NFS client context");
   std::unique_ptr<nfs_context, void (*)(nfs_context*)> owned(nfs, nfs_destroy_context);
-  std::string url = "nfs://" + endpoint_.server + endpoint_.export_path + "?version=" + std::to_string(endpoint_.version);
+  std::string url =
+      "nfs://" + endpoint_.server + endpoint_.export_path + "?version=" + std::to_string(endpoint_.version);
   if (endpoint_.port) url += "&nfsport=" + std::to_string(*endpoint_.port);
   std::unique_ptr<nfs_url, void (*)(nfs_url*)> parsed(nfs_parse_url_dir(nfs, url.c_str()), nfs_destroy_url);
-  if (!parsed) return Error::backend("share '" + name_ + "': libnfs rejected the URL " + url + ": " + nfs_get_error(nfs));
+  if (!parsed)
+    return Error::backend("share '" + name_ + "': libnfs rejected the URL " + url + ": " + nfs_get_error(nfs));
   // Each connection is its own NFSv4 client (and open-owner), so connections never share a
   // sequence of OPEN/CLOSE requests.
   static std::atomic<unsigned> clients{0};
@@ -96,8 +108,10 @@ Result<nfs_context*> LibnfsShare::connect(const Call& call) const {
   if (status != 0) {
     std::string what = "mounting export " + endpoint_.export_path + " from " + endpoint_.server;
     if (endpoint_.port) what += " port " + std::to_string(*endpoint_.port);
-    if (status == -ENOENT) what += " (the export does not exist)";
-    else if (status == -EIO) what += " (is the NFS server running and reachable?)";
+    if (status == -ENOENT)
+      what += " (the export does not exist)";
+    else if (status == -EIO)
+      what += " (is the NFS server running and reachable?)";
     Error e = error_for(what, status, nfs_get_error(nfs));
     return e.code() == ErrorCode::NotFound ? Error::backend(e.message()) : e;
   }

@@ -42,9 +42,9 @@ class NamingScheme {
 
  private:
   NamingScheme() = default;
-  std::regex volume_;            // whole name
-  std::regex cinder_overlay_;    // (volume file).(uuid)
-  std::regex snapshot_;          // template with the uuid captured
+  std::regex volume_;          // whole name
+  std::regex cinder_overlay_;  // (volume file).(uuid)
+  std::regex snapshot_;        // template with the uuid captured
   std::string volume_pattern_;
 };
 

@@ -36,9 +36,10 @@ TEST(NamingScheme, CustomTemplatesAreLiteralText) {
 }
 
 TEST(NamingScheme, RejectsTemplatesThatCannotNameFiles) {
-  for (const auto& [volume, snapshot, option] :
-       {std::tuple{"volume-", "snapshot-%s", "volume_name_template"}, std::tuple{"%s-%s", "snapshot-%s", "volume_name_template"},
-        std::tuple{"dir/%s", "snapshot-%s", "volume_name_template"}, std::tuple{"volume-%s", ".%s", "snapshot_name_template"}}) {
+  for (const auto& [volume, snapshot, option] : {std::tuple{"volume-", "snapshot-%s", "volume_name_template"},
+                                                 std::tuple{"%s-%s", "snapshot-%s", "volume_name_template"},
+                                                 std::tuple{"dir/%s", "snapshot-%s", "volume_name_template"},
+                                                 std::tuple{"volume-%s", ".%s", "snapshot_name_template"}}) {
     auto naming = NamingScheme::create(volume, snapshot);
     ASSERT_FALSE(naming.ok()) << volume << " " << snapshot;
     EXPECT_EQ(naming.error().code(), ErrorCode::InvalidConfig);

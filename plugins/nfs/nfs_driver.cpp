@@ -4,8 +4,8 @@
 
 #include "file_names.hpp"
 #include "libnfs_share.hpp"
-#include "qcow2_header.hpp"
 #include "local_share.hpp"
+#include "qcow2_header.hpp"
 #include "snapmgr/guard.hpp"
 
 namespace snapmgr::nfs {
@@ -25,8 +25,9 @@ Result<std::unique_ptr<Driver>> NfsDriver::create(const DriverContext& context) 
       } else {
         shares.push_back(std::make_unique<LocalShare>(spec.text, spec.directory));
       }
-      context.logger.info("nfs: share '" + spec.text + "' " +
-                          (spec.is_nfs ? "over NFSv" + std::to_string(config->nfs_version) : "in directory " + spec.directory));
+      context.logger.info(
+          "nfs: share '" + spec.text + "' " +
+          (spec.is_nfs ? "over NFSv" + std::to_string(config->nfs_version) : "in directory " + spec.directory));
     }
     return std::unique_ptr<Driver>(std::make_unique<NfsDriver>(std::move(shares), std::move(*naming), context.logger));
   });

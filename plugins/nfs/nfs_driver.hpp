@@ -37,7 +37,6 @@ class NfsDriver final : public DriverOf<NfsDriver>,
   static Result<std::unique_ptr<Driver>> create(const DriverContext& context);
   NfsDriver(std::vector<std::unique_ptr<ShareAccess>> shares, NamingScheme naming, Logger& logger);
 
-
   Status stream_snapshots(const Call& call, SnapshotSink& out) noexcept override;
   Result<ManageableSnapshot> inspect_snapshot(const Call& call, const StringMap& reference,
                                               const StringMap& volume_reference) noexcept override;

@@ -33,12 +33,10 @@ Result<ListedFile> NfsDriver::checked_snapshot(const Call& call, std::size_t sha
   if (!*file) return Error::invalid_reference("share '" + share_name + "' has no image file '" + name + "'");
   ListedFile& found = **file;
   switch (found.analysis.role) {
-    case FileRole::Volume:
-      return Error::invalid_reference(shown + " is a volume, not a snapshot");
+    case FileRole::Volume: return Error::invalid_reference(shown + " is a volume, not a snapshot");
     case FileRole::Other:
       return Error::invalid_reference(shown + " is not a snapshot (a qcow2 image whose backing file is in the share)");
-    case FileRole::Snapshot:
-      break;
+    case FileRole::Snapshot: break;
   }
   if (found.analysis.problem) {
     return Error::invalid_reference("snapshot " + shown + " cannot be adopted: " + *found.analysis.problem);
@@ -57,13 +55,11 @@ Result<ListedFile> NfsDriver::checked_volume(const Call& call, std::size_t share
   if (!*file) return Error::invalid_reference("share '" + share_names_[share] + "' has no image file '" + name + "'");
   ListedFile& found = **file;
   switch (found.analysis.role) {
-    case FileRole::Snapshot:
-      return Error::invalid_reference(shown + " is a snapshot (a qcow2 overlay), not a volume");
+    case FileRole::Snapshot: return Error::invalid_reference(shown + " is a snapshot (a qcow2 overlay), not a volume");
     case FileRole::Other:
       return Error::invalid_reference(shown + " is not a volume file (" + naming_.volume_pattern() +
                                       ", raw or qcow2 without backing file)");
-    case FileRole::Volume:
-      break;
+    case FileRole::Volume: break;
   }
   if (found.analysis.problem) {
     return Error::invalid_reference("volume " + shown + " cannot be adopted: " + *found.analysis.problem);
@@ -83,7 +79,8 @@ Result<ManageableSnapshot> NfsDriver::inspect_snapshot(const Call& call, const S
 }
 
 Result<StringMap> NfsDriver::adopt_snapshot(const Call& call, const StringMap& reference,
-                                            const StringMap& volume_reference, const std::string& snapshot_id) noexcept {
+                                            const StringMap& volume_reference,
+                                            const std::string& snapshot_id) noexcept {
   return guarded("nfs: adopting a snapshot", [&]() -> Result<StringMap> {
     if (auto st = check_record_id(snapshot_id, "snapshot"); !st) return st.error();
     auto target = open_target(call, reference, "snapshot reference");
@@ -115,8 +112,8 @@ Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_r
     if (*file && (*file)->analysis.base) volume = (*file)->analysis.base;
     if (!volume) volume = naming_.cinder_overlay_volume(target->name);
     if (!volume && !*file) {
-      return Error::invalid_reference("share '" + share_names_[target->share] + "' has no image file '" +
-                                      target->name + "'");
+      return Error::invalid_reference("share '" + share_names_[target->share] + "' has no image file '" + target->name +
+                                      "'");
     }
     if (!volume) {
       logger_.warn("nfs: released snapshot " + snapshot_id + ": '" + target->name + "' on share '" +
@@ -125,9 +122,11 @@ Status NfsDriver::release_snapshot(const Call& call, const StringMap& provider_r
     }
     std::string note;
     if (auto st = forget_adoption(access, call, *volume, target->name, snapshot_id, note); !st) return st;
-    if (!note.empty()) logger_.warn("nfs: released snapshot " + snapshot_id + ": " + note);
-    else logger_.info("nfs: released snapshot " + snapshot_id + " ('" + target->name + "' on share '" +
-                      share_names_[target->share] + "'); the file is left as it is");
+    if (!note.empty())
+      logger_.warn("nfs: released snapshot " + snapshot_id + ": " + note);
+    else
+      logger_.info("nfs: released snapshot " + snapshot_id + " ('" + target->name + "' on share '" +
+                   share_names_[target->share] + "'); the file is left as it is");
     return Status::success();
   });
 }
@@ -173,9 +172,11 @@ Status NfsDriver::release_volume(const Call& call, const StringMap& provider_ref
         !st) {
       return st;
     }
-    if (!note.empty()) logger_.warn("nfs: released volume " + volume_id + ": " + note);
-    else logger_.info("nfs: released volume " + volume_id + " ('" + target->name + "' on share '" +
-                      share_names_[target->share] + "'); the file is left as it is");
+    if (!note.empty())
+      logger_.warn("nfs: released volume " + volume_id + ": " + note);
+    else
+      logger_.info("nfs: released volume " + volume_id + " ('" + target->name + "' on share '" +
+                   share_names_[target->share] + "'); the file is left as it is");
     return Status::success();
   });
 }

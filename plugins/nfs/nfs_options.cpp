@@ -72,7 +72,8 @@ Result<NfsConfig> parse_nfs_options(const OptionValue& options) {
     }
     config.command_timeout = std::chrono::seconds(v->as_int());
   }
-  if (const auto* v = options.find("volume_name_template"); v && v->is_string()) config.volume_name_template = v->as_string();
+  if (const auto* v = options.find("volume_name_template"); v && v->is_string())
+    config.volume_name_template = v->as_string();
   if (const auto* v = options.find("snapshot_name_template"); v && v->is_string()) {
     config.snapshot_name_template = v->as_string();
   }

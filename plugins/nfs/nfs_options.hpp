@@ -24,7 +24,7 @@
 namespace snapmgr::nfs {
 
 struct ShareSpec {
-  std::string text;         // as configured: the share's name in references and messages
+  std::string text;  // as configured: the share's name in references and messages
   bool is_nfs = false;
   std::string server;       // NFS: host, IPv4 address or [IPv6 address]
   std::string export_path;  // NFS: absolute export path

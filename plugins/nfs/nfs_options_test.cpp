@@ -40,8 +40,8 @@ TEST(NfsOptions, DefaultsAndValues) {
   EXPECT_EQ(config->nfs_version, 4);
   EXPECT_FALSE(config->nfs_port);
   EXPECT_EQ(config->command_timeout, std::chrono::seconds(30));
-  auto set = parse_nfs_options(options({"srv:/export", "/srv/local"},
-                                       {{"nfs_version", 3}, {"nfs_port", 12049}, {"command_timeout_s", 5}}));
+  auto set = parse_nfs_options(
+      options({"srv:/export", "/srv/local"}, {{"nfs_version", 3}, {"nfs_port", 12049}, {"command_timeout_s", 5}}));
   ASSERT_TRUE(set.ok()) << set.error().message();
   EXPECT_EQ(set->shares.size(), 2u);
   EXPECT_EQ(set->nfs_version, 3);

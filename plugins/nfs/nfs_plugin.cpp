@@ -12,11 +12,20 @@ const DriverDescriptor* descriptor() {
       "1.0.0",
       capabilities_of<NfsDriver>(),
       {
-          {"shares", OptionType::List, true, {},
-           "shares holding Cinder-style images: server:/export (reached with libnfs) or a local directory; with several, "
+          {"shares",
+           OptionType::List,
+           true,
+           {},
+           "shares holding Cinder-style images: server:/export (reached with libnfs) or a local directory; with "
+           "several, "
            "references carry \"share\""},
-          {"nfs_version", OptionType::Integer, false, OptionValue(4), "NFS protocol version for server:/export shares: 3 or 4"},
-          {"nfs_port", OptionType::Integer, false, {}, "the NFS server's port (default: the protocol's, 2049 for NFSv4)"},
+          {"nfs_version", OptionType::Integer, false, OptionValue(4),
+           "NFS protocol version for server:/export shares: 3 or 4"},
+          {"nfs_port",
+           OptionType::Integer,
+           false,
+           {},
+           "the NFS server's port (default: the protocol's, 2049 for NFSv4)"},
           {"snapshot_name_template", OptionType::String, false, OptionValue("snapshot-%s"),
            "overlays named so (or <volume file>.<id>, Cinder's) were made for snapshot <id>: "
            "their .info record under <id> is not an adoption"},

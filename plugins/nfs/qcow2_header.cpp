@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::size_t kVersion2HeaderBytes = 72;
 constexpr std::size_t kVersion3HeaderBytes = 104;
-constexpr std::uint32_t kMinClusterBits = 9;   // qemu's limits
+constexpr std::uint32_t kMinClusterBits = 9;  // qemu's limits
 constexpr std::uint32_t kMaxClusterBits = 21;
 // Incompatible feature bits qemu 7.2 knows: dirty, corrupt, external data file, compression
 // type, extended L2 entries.

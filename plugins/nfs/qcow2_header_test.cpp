@@ -9,8 +9,8 @@
 namespace snapmgr::nfs {
 namespace {
 
-using testing::Qcow2Fields;
 using testing::qcow2_bytes;
+using testing::Qcow2Fields;
 
 std::string problem(const std::string& bytes) {
   auto h = parse_qcow2_header(std::string_view(bytes).substr(0, kHeaderProbeBytes), bytes.size());
@@ -63,7 +63,8 @@ TEST(Qcow2Header, ImpossibleFieldsAreReported) {
   EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().cluster_bits(3))).find("cluster_bits 3"), std::string::npos);
   EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().incompatible(2))).find("marked corrupt"), std::string::npos);
   EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().incompatible(4))).find("external data file"), std::string::npos);
-  EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().incompatible(1ull << 40))).find("unknown incompatible"), std::string::npos);
+  EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().incompatible(1ull << 40))).find("unknown incompatible"),
+            std::string::npos);
   EXPECT_NE(problem(qcow2_bytes(Qcow2Fields().size(~0ull))).find("virtual size"), std::string::npos);
 }
 

@@ -15,12 +15,30 @@ struct Qcow2Fields {
   std::uint32_t cluster_bits_ = 16;
   std::uint64_t incompatible_features_ = 0;
 
-  Qcow2Fields& version(std::uint32_t v) { version_ = v; return *this; }
-  Qcow2Fields& size(std::uint64_t v) { virtual_size_ = v; return *this; }
-  Qcow2Fields& backing(std::string v) { backing_file_ = std::move(v); return *this; }
-  Qcow2Fields& backing_at(std::uint64_t v) { backing_file_offset_ = v; return *this; }
-  Qcow2Fields& cluster_bits(std::uint32_t v) { cluster_bits_ = v; return *this; }
-  Qcow2Fields& incompatible(std::uint64_t v) { incompatible_features_ = v; return *this; }
+  Qcow2Fields& version(std::uint32_t v) {
+    version_ = v;
+    return *this;
+  }
+  Qcow2Fields& size(std::uint64_t v) {
+    virtual_size_ = v;
+    return *this;
+  }
+  Qcow2Fields& backing(std::string v) {
+    backing_file_ = std::move(v);
+    return *this;
+  }
+  Qcow2Fields& backing_at(std::uint64_t v) {
+    backing_file_offset_ = v;
+    return *this;
+  }
+  Qcow2Fields& cluster_bits(std::uint32_t v) {
+    cluster_bits_ = v;
+    return *this;
+  }
+  Qcow2Fields& incompatible(std::uint64_t v) {
+    incompatible_features_ = v;
+    return *this;
+  }
 };
 
 inline void put_big_endian(std::string& bytes, std::size_t offset, std::uint64_t value, std::size_t width) {
@@ -41,8 +59,8 @@ inline std::string qcow2_bytes(const Qcow2Fields& f) {
   put_big_endian(b, 24, f.virtual_size_, 8);
   if (f.version_ >= 3) {
     put_big_endian(b, 72, f.incompatible_features_, 8);
-    put_big_endian(b, 96, 4, 4);       // refcount_order
-    put_big_endian(b, 100, header, 4); // header_length
+    put_big_endian(b, 96, 4, 4);        // refcount_order
+    put_big_endian(b, 100, header, 4);  // header_length
   }
   if (!f.backing_file_.empty()) {
     const std::uint64_t offset = f.backing_file_offset_ ? f.backing_file_offset_ : header;

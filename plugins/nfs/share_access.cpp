@@ -12,14 +12,9 @@ Error share_error(const std::string& share, const std::string& what, int error_n
   std::string message = "share '" + share + "': " + what + " failed: ";
   switch (error_number) {
     case EACCES:
-    case EPERM:
-      message += "permission denied";
-      break;
-    case EROFS:
-      message += "permission denied (read-only file system)";
-      break;
-    default:
-      message += std::strerror(error_number);
+    case EPERM: message += "permission denied"; break;
+    case EROFS: message += "permission denied (read-only file system)"; break;
+    default: message += std::strerror(error_number);
   }
   if (!detail.empty()) message += " (" + detail + ")";
   if (error_number == ENOENT || error_number == ESTALE) return Error::not_found(message);

@@ -72,8 +72,7 @@ class ShareAccess {
 // library has one, its own text. ENOENT and ESTALE (the file was removed meanwhile) → NotFound;
 // ETIMEDOUT → Timeout; EACCES, EPERM and EROFS say "permission denied"; anything else is a
 // BackendError.
-Error share_error(const std::string& share, const std::string& what, int error_number,
-                  const std::string& detail = {});
+Error share_error(const std::string& share, const std::string& what, int error_number, const std::string& detail = {});
 
 // A name for a temporary file next to `name`, unique within this process.
 std::string temporary_name_for(const std::string& name);

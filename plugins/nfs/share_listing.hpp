@@ -20,7 +20,7 @@ namespace snapmgr::nfs {
 
 struct ListedFile {
   std::string name;
-  FileAnalysis analysis;                    // role, size, base (origin volume), problem
+  FileAnalysis analysis;  // role, size, base (origin volume), problem
   bool in_use = false;
   std::optional<std::string> reason;        // why it is not safe to adopt (besides in use)
   std::optional<std::string> backing_file;  // as written in the qcow2 header

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "local_share_dir.hpp"
-#include "volume_info.hpp"
 #include "qcow2_test_image.hpp"
+#include "volume_info.hpp"
 
 namespace snapmgr::nfs {
 namespace {
@@ -115,9 +115,9 @@ TEST_F(ShareListingTest, BrokenChainsAreListedWithTheirReason) {
 TEST_F(ShareListingTest, CorruptFilesAreListedNotFatal) {
   dir_.write(kVol, "");
   dir_.write(kS1, qcow2_bytes(Qcow2Fields().backing(kVol)).substr(0, 50));  // truncated overlay
-  dir_.write(kS2, std::string(1000, 'x'));                               // raw, named like an overlay
-  dir_.write("stray.qcow2", qcow2_bytes(Qcow2Fields().version(9)));                // qcow2 magic, impossible header
-  dir_.write("volume-9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c31", "QFI\xfb");    // a volume with a cut header
+  dir_.write(kS2, std::string(1000, 'x'));                                  // raw, named like an overlay
+  dir_.write("stray.qcow2", qcow2_bytes(Qcow2Fields().version(9)));         // qcow2 magic, impossible header
+  dir_.write("volume-9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c31", "QFI\xfb");     // a volume with a cut header
   dir_.write("notes.txt", "hello");
   auto listing = list();
   ASSERT_EQ(listing.snapshots.size(), 3u);

@@ -6,7 +6,8 @@ namespace snapmgr::nfs {
 namespace {
 
 TEST(VolumeInfo, ReadsCindersMap) {
-  auto info = VolumeInfo::parse(R"({"active": "volume-1.s2", "s1": "volume-1.s1", "s2": "volume-1.s2"})", "volume-1.info");
+  auto info =
+      VolumeInfo::parse(R"({"active": "volume-1.s2", "s1": "volume-1.s1", "s2": "volume-1.s2"})", "volume-1.info");
   ASSERT_TRUE(info.ok()) << info.error().message();
   EXPECT_EQ(info->active(), "volume-1.s2");
   EXPECT_EQ(info->ids_of("volume-1.s2"), std::vector<std::string>{"s2"});  // `active` is not an id

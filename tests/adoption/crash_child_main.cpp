@@ -6,8 +6,8 @@
 #include <iostream>
 #include <thread>
 
-#include "core/daemon/startup.hpp"
 #include "core/adoption/manage_service_factory.hpp"
+#include "core/daemon/startup.hpp"
 
 using namespace snapmgr::core;
 

@@ -3,13 +3,13 @@
 #include <csignal>
 #include <fstream>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
-#include <gtest/gtest.h>
 
 #include "tests/adoption/service_fixture.hpp"
 
@@ -25,15 +25,17 @@ std::string backend_config(const std::filesystem::path& dir, const std::string& 
   return std::string(R"(  - name: fake1
     driver: fake
     options:
-      state_file: )") + (dir / "fake-state.json").string() + R"(
+      state_file: )") +
+         (dir / "fake-state.json").string() + R"(
       volumes: [{name: volume-a, size_bytes: 2147483648}]
       snapshots: [{name: lvol0, size_bytes: 3221225472, origin: volume-a}]
-      faults: )" + faults + "\n";
+      faults: )" +
+         faults + "\n";
 }
 
 void write_config(const std::filesystem::path& dir, const std::string& faults) {
-  std::ofstream(dir / "snapmgr.yaml") << "host: node1\nstate_dir: " << (dir / "var").string()
-                                      << "\nplugin_path: [" << SNAPMGR_PLUGIN_DIR << "]\nbackends:\n"
+  std::ofstream(dir / "snapmgr.yaml") << "host: node1\nstate_dir: " << (dir / "var").string() << "\nplugin_path: ["
+                                      << SNAPMGR_PLUGIN_DIR << "]\nbackends:\n"
                                       << backend_config(dir, faults);
 }
 

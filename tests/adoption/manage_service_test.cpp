@@ -134,11 +134,14 @@ TEST(ManageService, EveryValidationFailureLeavesNoRowAndNoBackendChange) {
       {"missing volume", req("00000000-0000-0000-0000-000000000000", source_name("lvol0")), Fault::NotFound,
        "Volume 00000000-0000-0000-0000-000000000000 could not be found."},
       {"empty reference", req(a.id, {}), Fault::BadRequest,
-       "Manage existing snapshot failed due to invalid backend reference {}: Reference must contain source-name or source-id element."},
+       "Manage existing snapshot failed due to invalid backend reference {}: Reference must contain source-name or "
+       "source-id element."},
       {"blank source-name", req(a.id, source_name("")), Fault::BadRequest,
-       R"(Manage existing snapshot failed due to invalid backend reference {"source-name":""}: Reference must contain source-name or source-id element.)"},
+       R"(Manage existing snapshot failed due to invalid backend reference {"source-name":""}: )"
+       R"(Reference must contain source-name or source-id element.)"},
       {"no such object", req(a.id, source_name("ghost")), Fault::BadRequest,
-       R"(Manage existing snapshot failed due to invalid backend reference {"source-name":"ghost"}: snapshot 'ghost' does not exist on the backend)"},
+       R"(Manage existing snapshot failed due to invalid backend reference {"source-name":"ghost"}: )"
+       R"(snapshot 'ghost' does not exist on the backend)"},
       {"a volume, not a snapshot", req(a.id, source_name("volume-" + b.id)), Fault::BadRequest,
        "is a volume, not a snapshot"},
       {"snapshot of another volume", req(b.id, source_name("lvol0")), Fault::BadRequest,
@@ -177,7 +180,8 @@ TEST(ManageService, AdoptingAnAlreadyManagedObjectIsAConflict) {
   auto again = host.service().manage_snapshot(snapshot_request(a.id, "_snapshot-" + first->id), host.admin());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().fault, Fault::Conflict);
-  EXPECT_NE(again.error().message.find("is already managed as " + first->id), std::string::npos) << again.error().message;
+  EXPECT_NE(again.error().message.find("is already managed as " + first->id), std::string::npos)
+      << again.error().message;
   EXPECT_EQ(snapshot_rows(host), 1u);
   ManageVolumeRequest vreq;
   vreq.host = "node1@fake1";
@@ -211,9 +215,12 @@ TEST(ManageService, ThirtyTwoConcurrentAdoptionsOfOneObjectYieldOneRow) {
   for (int i = 0; i < 32; ++i) {
     threads.emplace_back([&] {
       auto r = host.service().manage_snapshot(snapshot_request(a.id, "lvol0"), host.admin());
-      if (r.ok()) ++ok;
-      else if (r.error().fault == Fault::Conflict) ++conflicts;
-      else ++other;
+      if (r.ok())
+        ++ok;
+      else if (r.error().fault == Fault::Conflict)
+        ++conflicts;
+      else
+        ++other;
     });
   }
   for (auto& t : threads) t.join();
@@ -363,7 +370,8 @@ TEST(ManageService, AMissingCapabilityIsNotImplemented) {
   auto r = host.service().list_manageable_snapshots(q, host.admin());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().fault, Fault::NotImplemented);
-  EXPECT_EQ(r.error().message, "Backend node1@bare (driver no_capabilities) does not support listing manageable snapshots.");
+  EXPECT_EQ(r.error().message,
+            "Backend node1@bare (driver no_capabilities) does not support listing manageable snapshots.");
   EXPECT_EQ(host.service().list_manageable_volumes(q, host.admin()).error().fault, Fault::NotImplemented);
   ManageVolumeRequest v;
   v.host = "node1@bare";
@@ -380,7 +388,8 @@ TEST(ManageService, AHungDriverTimesOutInsteadOfHangingTheService) {
   auto r = host.service().list_manageable_snapshots(q, host.admin());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().fault, Fault::Timeout);
-  EXPECT_NE(r.error().message.find("listing snapshots on node1@fake1 did not answer before its deadline"), std::string::npos)
+  EXPECT_NE(r.error().message.find("listing snapshots on node1@fake1 did not answer before its deadline"),
+            std::string::npos)
       << r.error().message;
   // Volumes still list: one hung operation does not block the others.
   EXPECT_TRUE(host.service().list_manageable_volumes(q, host.admin()).ok());
@@ -388,7 +397,8 @@ TEST(ManageService, AHungDriverTimesOutInsteadOfHangingTheService) {
 
 TEST(ManageService, ConcurrentListingsShareResults) {
   TempDir dir;
-  ServiceHost host(dir.path(), "  - {name: fake1, driver: fake, options: {generate: {snapshots: 2000, volumes: 50, seed: 3}}}\n");
+  ServiceHost host(dir.path(),
+                   "  - {name: fake1, driver: fake, options: {generate: {snapshots: 2000, volumes: 50, seed: 3}}}\n");
   ASSERT_TRUE(host.ok()) << host.error();
   std::vector<std::thread> threads;
   std::atomic<int> good{0};

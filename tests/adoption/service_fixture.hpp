@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/daemon/startup.hpp"
 #include "core/adoption/manage_service.hpp"
+#include "core/daemon/startup.hpp"
 
 namespace snapmgr::core::testing {
 

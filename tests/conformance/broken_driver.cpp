@@ -137,7 +137,9 @@ class BrokenDriver final : public Driver,
     if (auto st = check_deadline(call); !st) return st.error();
     std::lock_guard lock(mutex_);
     if (broken("release_deletes")) {
-      std::erase_if(snapshots_, [&](const Object& s) { return provider_reference.find("source-name") && s.name == *provider_reference.find("source-name"); });
+      std::erase_if(snapshots_, [&](const Object& s) {
+        return provider_reference.find("source-name") && s.name == *provider_reference.find("source-name");
+      });
     }
     return Status::success();
   }
@@ -159,7 +161,8 @@ class BrokenDriver final : public Driver,
     return ManageableVolume{{{"source-name", (*found)->name}}, (*found)->size, false, {}, {}};
   }
 
-  Result<StringMap> adopt_volume(const Call& call, const StringMap& reference, const std::string& volume_id) noexcept override {
+  Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
+                                 const std::string& volume_id) noexcept override {
     if (auto st = check_deadline(call); !st) return st.error();
     std::lock_guard lock(mutex_);
     auto found = volume(reference);

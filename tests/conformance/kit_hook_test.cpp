@@ -43,8 +43,8 @@ class KitWithHook : public ::testing::Test {
                         << "  setup)\n"
                         << "    [ -d \"$SNAPMGR_FIXTURE_DIR\" ] && [ -z \"$(ls -A \"$SNAPMGR_FIXTURE_DIR\")\" ]\n"
                         << "    touch \"$SNAPMGR_FIXTURE_DIR/backend\"\n"
-                        << (setup_fails ? "    echo 'no loop device left' >&2; exit 7\n" : "")
-                        << "    printf '%s' '" << setup_stdout << "' ;;\n"
+                        << (setup_fails ? "    echo 'no loop device left' >&2; exit 7\n" : "") << "    printf '%s' '"
+                        << setup_stdout << "' ;;\n"
                         << "  reset) [ -f \"$SNAPMGR_FIXTURE_DIR/backend\" ] ;;\n"
                         << "  teardown) rm -f \"$SNAPMGR_FIXTURE_DIR/backend\" ;;\n"
                         << "esac\n";
@@ -54,9 +54,10 @@ class KitWithHook : public ::testing::Test {
 
   KitRun run_kit(const std::string& hook, const std::string& options) {
     std::ofstream(dir_ / "options.yaml") << options;
-    return run_program({SNAPMGR_CONFORMANCE_KIT, "--driver", std::string(SNAPMGR_BROKEN_DRIVER_DIR) + "/libsnapmgr_broken.so",
-                        "--options", (dir_ / "options.yaml").string(), "--fixture-hook", hook},
-                       {{"HOOK_LOG", log_path()}});
+    return run_program(
+        {SNAPMGR_CONFORMANCE_KIT, "--driver", std::string(SNAPMGR_BROKEN_DRIVER_DIR) + "/libsnapmgr_broken.so",
+         "--options", (dir_ / "options.yaml").string(), "--fixture-hook", hook},
+        {{"HOOK_LOG", log_path()}});
   }
 
   std::string log_path() const { return (dir_ / "hook.log").string(); }

@@ -46,13 +46,14 @@ class SdkInstall : public ::testing::Test {
     fs::remove_all(root_);
     fs::create_directories(root_);
     fs::copy(SNAPMGR_EXAMPLE_DIR, src(), fs::copy_options::recursive);
-    install_ = run_program({kCMake, "--install", SNAPMGR_BINARY_DIR, "--prefix", prefix().string(), "--component", "sdk"});
+    install_ =
+        run_program({kCMake, "--install", SNAPMGR_BINARY_DIR, "--prefix", prefix().string(), "--component", "sdk"});
     if (install_.exit_code != 0) return;
-    configure_ = run_program({kCMake, "-S", src().string(), "-B", build().string(),
-                              "-DCMAKE_PREFIX_PATH=" + prefix().string(), "-DCMAKE_BUILD_TYPE=" SNAPMGR_BUILD_TYPE,
-                              "-DCMAKE_CXX_COMPILER=" SNAPMGR_CXX_COMPILER,
-                              "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror",
-                              "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"});
+    configure_ =
+        run_program({kCMake, "-S", src().string(), "-B", build().string(), "-DCMAKE_PREFIX_PATH=" + prefix().string(),
+                     "-DCMAKE_BUILD_TYPE=" SNAPMGR_BUILD_TYPE, "-DCMAKE_CXX_COMPILER=" SNAPMGR_CXX_COMPILER,
+                     "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                     "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"});
     if (configure_.exit_code != 0) return;
     build_ = run_program({kCMake, "--build", build().string(), "-j2"}, {}, std::chrono::minutes(15));
   }
@@ -65,13 +66,16 @@ class SdkInstall : public ::testing::Test {
 
   // The example's conformance run: its options file and fixture hook.
   static std::vector<std::string> kit_arguments(const std::string& program) {
-    return {program, "--driver", driver(), "--options", (src() / "conformance/options.yaml").string(),
-            "--fixture-hook", (src() / "conformance/hook").string()};
+    return {program,
+            "--driver",
+            driver(),
+            "--options",
+            (src() / "conformance/options.yaml").string(),
+            "--fixture-hook",
+            (src() / "conformance/hook").string()};
   }
 
-  void SetUp() override {
-    ASSERT_EQ(install_.exit_code, 0) << install_.output;
-  }
+  void SetUp() override { ASSERT_EQ(install_.exit_code, 0) << install_.output; }
   void expect_built() {
     ASSERT_EQ(configure_.exit_code, 0) << configure_.output;
     ASSERT_EQ(build_.exit_code, 0) << build_.output;
@@ -85,14 +89,13 @@ TEST_F(SdkInstall, InstallsTheHeadersThePackageAndTheKit) {
   for (const auto& header : fs::directory_iterator(fs::path(SNAPMGR_SOURCE_DIR) / "plugin-sdk/include/snapmgr")) {
     EXPECT_TRUE(fs::exists(prefix() / "include/snapmgr" / header.path().filename())) << header.path().filename();
   }
-  for (const char* file : {"include/snapmgr/conformance/check.hpp", "include/snapmgr/conformance/kit.hpp",
-                           "include/snapmgr/conformance/runner.hpp", "include/snapmgr/conformance/boundary_guard.hpp",
-                           "lib/cmake/SnapmgrSDK/SnapmgrSDKConfig.cmake",
-                           "lib/cmake/SnapmgrSDK/SnapmgrSDKConfigVersion.cmake",
-                           "lib/cmake/SnapmgrSDK/SnapmgrSDKTargets.cmake",
-                           "lib/cmake/SnapmgrSDK/SnapmgrSDKConformanceTargets.cmake",
-                           "lib/cmake/SnapmgrSDK/SnapmgrDriver.cmake", "lib/pkgconfig/snapmgr-sdk.pc",
-                           "lib/libsnapmgr_conformance.a", "bin/snapmgr-conformance"}) {
+  for (const char* file :
+       {"include/snapmgr/conformance/check.hpp", "include/snapmgr/conformance/kit.hpp",
+        "include/snapmgr/conformance/runner.hpp", "include/snapmgr/conformance/boundary_guard.hpp",
+        "lib/cmake/SnapmgrSDK/SnapmgrSDKConfig.cmake", "lib/cmake/SnapmgrSDK/SnapmgrSDKConfigVersion.cmake",
+        "lib/cmake/SnapmgrSDK/SnapmgrSDKTargets.cmake", "lib/cmake/SnapmgrSDK/SnapmgrSDKConformanceTargets.cmake",
+        "lib/cmake/SnapmgrSDK/SnapmgrDriver.cmake", "lib/pkgconfig/snapmgr-sdk.pc", "lib/libsnapmgr_conformance.a",
+        "bin/snapmgr-conformance"}) {
     EXPECT_TRUE(fs::exists(prefix() / file)) << file << " is not installed";
   }
   // Nothing of the host's own headers leaks into the SDK.
@@ -127,10 +130,12 @@ TEST_F(SdkInstall, TheDriverHelperRefusesUndefinedSymbols) {
   std::ofstream(dir / "CMakeLists.txt") << "cmake_minimum_required(VERSION 3.20)\nproject(undefined CXX)\n"
                                            "find_package(SnapmgrSDK CONFIG REQUIRED)\n"
                                            "snapmgr_add_driver(undefined SOURCES driver.cpp)\n";
-  std::ofstream(dir / "driver.cpp") << "int backend_client_call();\n"
-                                       "__attribute__((visibility(\"default\"))) int use() { return backend_client_call(); }\n";
-  auto configure = run_program({kCMake, "-S", dir.string(), "-B", (dir / "build").string(),
-                                "-DCMAKE_PREFIX_PATH=" + prefix().string(), "-DCMAKE_CXX_COMPILER=" SNAPMGR_CXX_COMPILER});
+  std::ofstream(dir / "driver.cpp")
+      << "int backend_client_call();\n"
+         "__attribute__((visibility(\"default\"))) int use() { return backend_client_call(); }\n";
+  auto configure =
+      run_program({kCMake, "-S", dir.string(), "-B", (dir / "build").string(),
+                   "-DCMAKE_PREFIX_PATH=" + prefix().string(), "-DCMAKE_CXX_COMPILER=" SNAPMGR_CXX_COMPILER});
   ASSERT_EQ(configure.exit_code, 0) << configure.output;
   auto build = run_program({kCMake, "--build", (dir / "build").string()});
   EXPECT_NE(build.exit_code, 0) << build.output;
@@ -166,14 +171,14 @@ TEST_F(SdkInstall, SnapmgrdLoadsTheExampleUnchanged) {
                         << "  - name: images\n    driver: imagedir\n    options: {root: " << images.string() << "}\n";
   auto run = run_program({SNAPMGR_SNAPMGRD, "--check-config", config.string()});
   EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_THAT(run.output,
-              HasSubstr("sdk-test@images: driver imagedir 1.0.0 (snapshot-discovery, snapshot-adoption, "
-                        "volume-discovery), up"));
+  EXPECT_THAT(run.output, HasSubstr("sdk-test@images: driver imagedir 1.0.0 (snapshot-discovery, snapshot-adoption, "
+                                    "volume-discovery), up"));
   EXPECT_THAT(run.output, HasSubstr(config.string() + ": OK"));
 }
 
 TEST_F(SdkInstall, PkgConfigBuildsTheDriverToo) {
-  const std::vector<std::pair<std::string, std::string>> env{{"PKG_CONFIG_PATH", (prefix() / "lib/pkgconfig").string()}};
+  const std::vector<std::pair<std::string, std::string>> env{
+      {"PKG_CONFIG_PATH", (prefix() / "lib/pkgconfig").string()}};
   auto cflags = run_program({"pkg-config", "--cflags", "snapmgr-sdk"}, env);
   auto libs = run_program({"pkg-config", "--libs", "snapmgr-sdk"}, env);
   ASSERT_EQ(cflags.exit_code, 0) << cflags.output;
@@ -186,8 +191,9 @@ TEST_F(SdkInstall, PkgConfigBuildsTheDriverToo) {
   fs::create_directories(out_dir);
   std::vector<std::string> compile{SNAPMGR_CXX_COMPILER};
   for (auto& w : words(cflags.output)) compile.push_back(w);
-  compile.insert(compile.end(), {"-Wall", "-Wextra", "-Wpedantic", "-Werror", "-shared", "-o",
-                                 (out_dir / "libsnapmgr_imagedir.so").string(), (src() / "imagedir_driver.cpp").string()});
+  compile.insert(compile.end(),
+                 {"-Wall", "-Wextra", "-Wpedantic", "-Werror", "-shared", "-o",
+                  (out_dir / "libsnapmgr_imagedir.so").string(), (src() / "imagedir_driver.cpp").string()});
   for (auto& w : words(libs.output)) compile.push_back(w);
   auto built = run_program(compile);
   ASSERT_EQ(built.exit_code, 0) << built.output;

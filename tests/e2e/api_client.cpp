@@ -1,5 +1,6 @@
 #include "api_client.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +12,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
 
 namespace snapmgr::e2e {
 
@@ -69,8 +69,10 @@ Reply ApiClient::send(const std::string& method, const std::string& target, cons
   req.set(http::field::user_agent, "snapmgr-e2e");
   for (const auto& [k, v] : defaults_) req.set(k, v);
   for (const auto& [k, v] : headers) {
-    if (v.empty()) req.erase(k);
-    else req.set(k, v);
+    if (v.empty())
+      req.erase(k);
+    else
+      req.set(k, v);
   }
   req.body() = body;
   req.prepare_payload();

@@ -28,7 +28,8 @@ host: node1
 listen: 127.0.0.1:0
 state_dir: {state_dir}
 auth: {strategy: tokens, tokens_file: {dir}/tokens.yaml}
-policy_file: )" + policy_file + R"(
+policy_file: )" +
+         policy_file + R"(
 plugin_path: [{fake_plugins}]
 backends:
   - name: fake1
@@ -92,8 +93,9 @@ TEST_F(TokensAuth, NonAdminsAreDeniedEveryManagePolicy) {
             "Policy doesn't allow snapshot_extension:list_manageable to be performed.");
   EXPECT_EQ(policy_error(member.get("/v3/p1/manageable_volumes?host=node1@fake1", version("3.8"))),
             "Policy doesn't allow volume_extension:list_manageable to be performed.");
-  EXPECT_EQ(policy_error(member.post("/v3/p1/os-volume-manage",
-                                     R"({"volume": {"host": "node1@fake1", "ref": "volume-aaaaaaaa-0000-4000-8000-000000000002"}})")),
+  EXPECT_EQ(policy_error(member.post(
+                "/v3/p1/os-volume-manage",
+                R"({"volume": {"host": "node1@fake1", "ref": "volume-aaaaaaaa-0000-4000-8000-000000000002"}})")),
             "Policy doesn't allow volume_extension:volume_manage to be performed.");
 
   // Rows the admin of p1 adopted are visible to p1's member: policy decides (403).
@@ -106,8 +108,8 @@ TEST_F(TokensAuth, NonAdminsAreDeniedEveryManagePolicy) {
     if (shown.status == 200 && shown.json().at("volume").at("status").as_string() != "creating") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  auto s = admin.post("/v3/p1/os-snapshot-manage",
-                      R"({"snapshot": {"volume_id": ")" + volume_id + R"(", "ref": "snap0"}})");
+  auto s =
+      admin.post("/v3/p1/os-snapshot-manage", R"({"snapshot": {"volume_id": ")" + volume_id + R"(", "ref": "snap0"}})");
   ASSERT_EQ(s.status, 202) << s.body;
   const std::string snapshot_id(s.json().at("snapshot").at("id").as_string());
 

@@ -151,12 +151,14 @@ TEST_P(BackendThroughTheApi, AdoptListAlreadyManagedUnmanage) {
 listen: 127.0.0.1:0
 state_dir: {state_dir}
 auth: {strategy: noauth}
-policy_file: )") + SNAPMGR_SOURCE_DIR + R"(/etc/policy.yaml
+policy_file: )") + SNAPMGR_SOURCE_DIR +
+                             R"(/etc/policy.yaml
 plugin_path: [{fake_plugins}]
 listing_max_age_ms: 0
 backends:
   - name: b1
-    driver: )" + c.driver + "\n" + indent(backend.options_yaml(), "    ");
+    driver: )" + c.driver + "\n" +
+                             indent(backend.options_yaml(), "    ");
   auto daemon = SnapmgrdProcess::start(std::string("backend-") + c.driver, config);
   ASSERT_TRUE(daemon);
   ApiClient api(daemon->port());

@@ -9,10 +9,10 @@
 #include <random>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
 
 #include "api_client.hpp"
 #include "snapmgrd_process.hpp"
@@ -62,7 +62,8 @@ std::string random_bytes(std::mt19937& rng, std::size_t n) {
 }
 
 std::string truncated_json_request(std::mt19937& rng) {
-  const std::string full = R"({"snapshot": {"volume_id": "bbbbbbbb-0000-4000-8000-000000000001", "ref": {"source-name": "lvol0"}, "name": "n"}})";
+  const std::string full = R"({"snapshot": {"volume_id": "bbbbbbbb-0000-4000-8000-000000000001", )"
+                           R"("ref": {"source-name": "lvol0"}, "name": "n"}})";
   std::string body = full.substr(0, 1 + rng() % (full.size() - 2));
   return "POST /v3/p1/os-snapshot-manage HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n"
          "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
@@ -81,21 +82,28 @@ void one_request(std::uint16_t port, Kind kind, std::mt19937& rng, Counts& count
     case Kind::RandomBytes: {
       std::string answer = client.raw(random_bytes(rng, 16 + rng() % 2000));
       int s = status_of(answer);
-      if (s == 400) ++counts.answered_400;
-      else if (answer.empty()) ++counts.closed_silently;
-      else ++counts.unexpected;
+      if (s == 400)
+        ++counts.answered_400;
+      else if (answer.empty())
+        ++counts.closed_silently;
+      else
+        ++counts.unexpected;
       break;
     }
     case Kind::TruncatedJson: {
       std::string answer = client.raw(truncated_json_request(rng));
-      if (status_of(answer) == 400 && answer.find("Malformed request body") != std::string::npos) ++counts.answered_400;
-      else ++counts.unexpected;
+      if (status_of(answer) == 400 && answer.find("Malformed request body") != std::string::npos)
+        ++counts.answered_400;
+      else
+        ++counts.unexpected;
       break;
     }
     case Kind::HugeHeader: {
       std::string answer = client.raw(huge_header_request(rng));
-      if (status_of(answer) == 431) ++counts.answered_431;
-      else ++counts.unexpected;
+      if (status_of(answer) == 431)
+        ++counts.answered_431;
+      else
+        ++counts.unexpected;
       break;
     }
     case Kind::Slowloris: {

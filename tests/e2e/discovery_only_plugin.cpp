@@ -27,8 +27,13 @@ class DiscoveryOnlyDriver final : public Driver, public SnapshotDiscovery {
 
 const DriverDescriptor* descriptor() {
   static const DriverDescriptor d{
-      current_header(), "discovery_only", "snapmgr tests", "1.0.0", static_cast<std::uint32_t>(Capability::SnapshotDiscovery),
-      {}, &DiscoveryOnlyDriver::create,
+      current_header(),
+      "discovery_only",
+      "snapmgr tests",
+      "1.0.0",
+      static_cast<std::uint32_t>(Capability::SnapshotDiscovery),
+      {},
+      &DiscoveryOnlyDriver::create,
   };
   return &d;
 }

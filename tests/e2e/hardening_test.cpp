@@ -9,10 +9,10 @@
 #include <mutex>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
 
 #include "api_client.hpp"
 #include "snapmgrd_process.hpp"
@@ -111,7 +111,8 @@ TEST_F(Hardening, AHungBackendCannotTakeTheRequestWorkersOfAHealthyOne) {
   }
   std::this_thread::sleep_for(1s);
   const auto start = std::chrono::steady_clock::now();
-  auto healthy = client().get("/v3/p1/manageable_snapshots?host=node1@healthy", {{"OpenStack-API-Version", "volume 3.8"}});
+  auto healthy =
+      client().get("/v3/p1/manageable_snapshots?host=node1@healthy", {{"OpenStack-API-Version", "volume 3.8"}});
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(healthy.status, 200);
   EXPECT_LT(waited, 2s) << "the healthy backend did not wait for the hung one's deadline";
@@ -144,10 +145,12 @@ TEST_F(Hardening, SixHundredSlowConnectionsOnFiveHundredDescriptorsLeaveRoomForA
   std::this_thread::sleep_for(1s);
   const std::string log = daemon_->log();
   std::size_t accept_failures = 0;
-  for (auto at = log.find("accept failed"); at != std::string::npos; at = log.find("accept failed", at + 1)) ++accept_failures;
+  for (auto at = log.find("accept failed"); at != std::string::npos; at = log.find("accept failed", at + 1))
+    ++accept_failures;
   EXPECT_LE(accept_failures, 2u) << "out of descriptors is never reached, and would be logged at most every 10 s";
   std::size_t shed_lines = 0;
-  for (auto at = log.find("connection limit"); at != std::string::npos; at = log.find("connection limit", at + 1)) ++shed_lines;
+  for (auto at = log.find("connection limit"); at != std::string::npos; at = log.find("connection limit", at + 1))
+    ++shed_lines;
   EXPECT_GE(shed_lines, 1u) << "shedding is logged";
   EXPECT_LE(shed_lines, 2u) << "and rate-limited";
   slow.clear();
@@ -157,7 +160,8 @@ TEST_F(Hardening, SixHundredSlowConnectionsOnFiveHundredDescriptorsLeaveRoomForA
 TEST_F(Hardening, AHugeNameIsNotEchoedBackWhole) {
   const std::string huge(900 * 1024, 'n');
   auto r = client().post("/v3/p1/manageable_snapshots",
-                         R"({"snapshot": {"volume_id": "bbbbbbbb-0000-4000-8000-000000000001", "ref": {"source-name": "lvol0"}, "name": ")" +
+                         R"({"snapshot": {"volume_id": "bbbbbbbb-0000-4000-8000-000000000001", )"
+                         R"("ref": {"source-name": "lvol0"}, "name": ")" +
                              huge + "\"}}",
                          {{"OpenStack-API-Version", "volume 3.8"}});
   EXPECT_EQ(r.status, 400);

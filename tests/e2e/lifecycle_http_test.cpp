@@ -26,7 +26,8 @@ plugin_path: [{fake_plugins}]
 backends:
   - name: keep
     driver: fake
-    disabled: )" + std::string(first_run ? "false" : "true") + R"(
+    disabled: )" + std::string(first_run ? "false" : "true") +
+                     R"(
     options:
       state_file: {dir}/keep.json
       volumes:
@@ -66,20 +67,22 @@ std::string adopt(const ApiClient& client, const std::string& host, const std::s
 TEST(BackendChanges, ManageAnswersForDisabledAndMissingBackends) {
   auto daemon = SnapmgrdProcess::start("restart", config(true));
   ASSERT_NE(daemon, nullptr);
-  const std::string kept = adopt(ApiClient(daemon->port()), "node1@keep", "volume-cccccccc-0000-4000-8000-000000000001");
-  const std::string gone = adopt(ApiClient(daemon->port()), "node1@gone", "volume-cccccccc-0000-4000-8000-000000000002");
+  const std::string kept =
+      adopt(ApiClient(daemon->port()), "node1@keep", "volume-cccccccc-0000-4000-8000-000000000001");
+  const std::string gone =
+      adopt(ApiClient(daemon->port()), "node1@gone", "volume-cccccccc-0000-4000-8000-000000000002");
   ASSERT_FALSE(kept.empty());
   ASSERT_FALSE(gone.empty());
 
   ASSERT_TRUE(daemon->restart(config(false)));
   ApiClient client(daemon->port());
   EXPECT_EQ(client.get("/v3/p1/volumes/" + kept).status, 200) << "the catalog did not survive the restart";
-  auto disabled = client.post("/v3/p1/os-snapshot-manage",
-                              R"({"snapshot": {"volume_id": ")" + kept + R"(", "ref": "s-keep"}})");
+  auto disabled =
+      client.post("/v3/p1/os-snapshot-manage", R"({"snapshot": {"volume_id": ")" + kept + R"(", "ref": "s-keep"}})");
   EXPECT_EQ(disabled.status, 400) << disabled.body;
   EXPECT_EQ(disabled.fault_message("badRequest"), "Service is unavailable at this time.");
-  auto missing = client.post("/v3/p1/os-snapshot-manage",
-                             R"({"snapshot": {"volume_id": ")" + gone + R"(", "ref": "s-gone"}})");
+  auto missing =
+      client.post("/v3/p1/os-snapshot-manage", R"({"snapshot": {"volume_id": ")" + gone + R"(", "ref": "s-gone"}})");
   EXPECT_EQ(missing.status, 404) << missing.body;
   EXPECT_EQ(missing.fault_message("itemNotFound"), "Service cinder-volume could not be found on host node1@gone.");
   EXPECT_EQ(daemon->stop(), 0) << daemon->log();

@@ -57,8 +57,8 @@ TEST(ListManageable, SummaryAndDetailShapes) {
   const auto& list = detail.json().at("manageable-snapshots").as_array();
   ASSERT_EQ(list.size(), 7u);
   for (const auto& e : list) {
-    EXPECT_EQ(keys(e), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe",
-                                                 "extra_info", "cinder_id", "source_reference"}));
+    EXPECT_EQ(keys(e), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "extra_info",
+                                                 "cinder_id", "source_reference"}));
   }
   // vol01 safe; vol02 with extra_info; vol04 in use; vol06 with the driver's reason.
   EXPECT_EQ(list[0].at("reference").at("source-name").as_string(), "vol01");
@@ -171,8 +171,8 @@ TEST(ListManageable, ManageableVolumes) {
   auto detail = admin_client().get("/v3/p1/os-volume-manage/detail?host=node1@list1&sort=reference:asc");
   ASSERT_EQ(detail.status, 200) << detail.body;
   const auto& d = detail.json().at("manageable-volumes").as_array();
-  EXPECT_EQ(keys(d[1]), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe",
-                                                  "cinder_id", "extra_info"}));
+  EXPECT_EQ(keys(d[1]), (std::vector<std::string>{"reference", "size", "safe_to_manage", "reason_not_safe", "cinder_id",
+                                                  "extra_info"}));
   EXPECT_EQ(d[1].at("reason_not_safe").as_string(), "volume in use");
   EXPECT_EQ(admin_client().get("/v3/p1/manageable_volumes/detail?host=node1@list1", version("3.7")).status, 404);
 }

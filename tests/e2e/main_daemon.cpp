@@ -14,7 +14,8 @@ host: node1
 listen: 127.0.0.1:0
 state_dir: {state_dir}
 auth: {strategy: noauth}
-policy_file: )" + std::string(SNAPMGR_SOURCE_DIR) + R"(/etc/policy.yaml
+policy_file: )" + std::string(SNAPMGR_SOURCE_DIR) +
+                            R"(/etc/policy.yaml
 plugin_path: [{fake_plugins}, {test_plugins}]
 log: {level: debug, format: text}
 call_timeout_s: 5

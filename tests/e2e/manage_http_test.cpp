@@ -49,9 +49,9 @@ const boost::json::value* find_entry(const boost::json::value& listing, const st
 }
 
 TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
-  auto r = admin_client().post(
-      kLegacy, body(volume_a_, R"({"source-name": "lvol0"})",
-                    R"("name": "new_snapshot", "description": "this is a new snapshot", "metadata": {"manage-snap-meta1": "value1"})"));
+  auto r = admin_client().post(kLegacy, body(volume_a_, R"({"source-name": "lvol0"})",
+                                             R"("name": "new_snapshot", "description": "this is a new snapshot", )"
+                                             R"("metadata": {"manage-snap-meta1": "value1"})"));
   ASSERT_EQ(r.status, 202) << r.body;
   auto reply = r.json();
   EXPECT_EQ(keys(reply), std::vector<std::string>{"snapshot"});
@@ -254,20 +254,23 @@ TEST_F(ManageSnapshot, VolumeManageRules) {
   auto missing_host = admin_client().post("/v3/p1/os-volume-manage", R"({"volume": {"ref": "x"}})");
   EXPECT_EQ(missing_host.status, 400);
   EXPECT_EQ(missing_host.fault_message("badRequest"), "Invalid input received: Host field is missing.");
-  auto both = admin_client().post("/v3/p1/manageable_volumes",
-                                  R"({"volume": {"ref": "x", "host": "node1@fake1", "cluster": "c1"}})", version("3.16"));
+  auto both =
+      admin_client().post("/v3/p1/manageable_volumes",
+                          R"({"volume": {"ref": "x", "host": "node1@fake1", "cluster": "c1"}})", version("3.16"));
   EXPECT_EQ(both.fault_message("badRequest"),
             "Invalid input received: One and only one of cluster and host must be set.");
-  auto no_capability = admin_client().post("/v3/p1/os-volume-manage",
-                                           R"({"volume": {"host": "node1@snaponly", "ref": "only-volume"}})");
+  auto no_capability =
+      admin_client().post("/v3/p1/os-volume-manage", R"({"volume": {"host": "node1@snaponly", "ref": "only-volume"}})");
   EXPECT_EQ(no_capability.status, 501) << no_capability.body;
   EXPECT_FALSE(no_capability.fault_message("notImplemented").empty());
-  auto v37 = admin_client().post("/v3/p1/manageable_volumes", R"({"volume": {"ref": "x", "host": "h"}})", version("3.7"));
+  auto v37 =
+      admin_client().post("/v3/p1/manageable_volumes", R"({"volume": {"ref": "x", "host": "h"}})", version("3.7"));
   EXPECT_EQ(v37.status, 404);
   // By cluster (≥ 3.16), then unmanage the volume.
   auto by_cluster = admin_client().post(
       "/v3/p1/manageable_volumes",
-      R"({"volume": {"cluster": "c1", "ref": {"source-name": "volume-33333333-3333-3333-3333-333333333333"}, "name": "v3", "bootable": true}})",
+      R"({"volume": {"cluster": "c1", "ref": {"source-name": "volume-33333333-3333-3333-3333-333333333333"}, )"
+      R"("name": "v3", "bootable": true}})",
       version("3.16"));
   ASSERT_EQ(by_cluster.status, 202) << by_cluster.body;
   const auto& v = by_cluster.json().at("volume");

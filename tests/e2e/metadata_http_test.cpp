@@ -2,8 +2,8 @@
 // (cinder/api/v3/snapshot_metadata.py, cinder/api/v2/volume_metadata.py,
 // cinder/api/schemas/volume_metadata.py, cinder/utils.py check_metadata_properties), and the
 // volume's pool in os-vol-host-attr:host.
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "main_daemon.hpp"
 
@@ -30,7 +30,9 @@ class MetadataHttp : public ::testing::Test {
   static Reply call(const std::string& method, const std::string& path, const std::string& body = "") {
     return admin_client().send(method, "/v3/p1/" + path, body, body.empty() ? Headers{} : json_content());
   }
-  static std::string snapshot_path(const std::string& rest = "") { return "snapshots/" + snapshot_id_ + "/metadata" + rest; }
+  static std::string snapshot_path(const std::string& rest = "") {
+    return "snapshots/" + snapshot_id_ + "/metadata" + rest;
+  }
   static std::string volume_path(const std::string& rest = "") { return "volumes/" + volume_id_ + "/metadata" + rest; }
 
   static void expect_fault(const Reply& r, int status, const std::string& fault, const std::string& message) {
@@ -145,9 +147,9 @@ TEST_F(MetadataHttp, VolumeMetadataErrorsAreCindersSchemaMessages) {
   expect_fault(call("POST", volume_path(), R"({"metadata": {"a*b": "v"}})"), 400, "badRequest",
                "Invalid input for field/attribute metadata. Value: {'a*b': 'v'}. 'a*b'" + regexes);
   const std::string long_key(256, 'k');
-  expect_fault(call("PUT", volume_path(), R"({"metadata": {")" + long_key + R"(": "v"}})"), 400, "badRequest",
-               "Invalid input for field/attribute metadata. Value: {'" + long_key + "': 'v'}. '" + long_key + "'" +
-                   regexes);
+  expect_fault(
+      call("PUT", volume_path(), R"({"metadata": {")" + long_key + R"(": "v"}})"), 400, "badRequest",
+      "Invalid input for field/attribute metadata. Value: {'" + long_key + "': 'v'}. '" + long_key + "'" + regexes);
   const std::string long_value(256, 'x');
   expect_fault(call("POST", volume_path(), R"({"metadata": {"k": ")" + long_value + R"("}})"), 400, "badRequest",
                "Invalid input for field/attribute k. Value: " + long_value + ". '" + long_value + "' is too long");

@@ -47,12 +47,14 @@ host: node1
 listen: 127.0.0.1:0
 state_dir: {state_dir}
 auth: {strategy: noauth}
-policy_file: )" + std::string(SNAPMGR_SOURCE_DIR) + R"(/etc/policy.yaml
+policy_file: )" +
+         std::string(SNAPMGR_SOURCE_DIR) + R"(/etc/policy.yaml
 plugin_path: [{fake_plugins}]
 log: {level: debug, format: text}
 call_timeout_s: 5
 catalog:
-  url: ')" + url + R"('
+  url: ')" +
+         url + R"('
   password_file: {dir}/pg.pass
   pool_size: 2
 backends:
@@ -82,9 +84,10 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
   ASSERT_EQ(listing.status, 200) << listing.body;
   EXPECT_NE(listing.body.find(kVolume), std::string::npos) << listing.body;
 
-  auto managed = api.post("/v3/p1/manageable_volumes",
-                          std::string(R"({"volume": {"host": "node1@fake1", "ref": {"source-name": ")") + kVolume + R"("}}})",
-                          version("3.8"));
+  auto managed =
+      api.post("/v3/p1/manageable_volumes",
+               std::string(R"({"volume": {"host": "node1@fake1", "ref": {"source-name": ")") + kVolume + R"("}}})",
+               version("3.8"));
   ASSERT_EQ(managed.status, 202) << managed.body;
   const std::string id(managed.json().at("volume").at("id").as_string());
   std::string status;
@@ -95,11 +98,13 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
     if (status != "available") std::this_thread::sleep_for(50ms);
   }
   ASSERT_EQ(status, "available");
-  auto row = g_server->query("daemon", "SELECT status, backend, provider_reference FROM volumes WHERE id = '" + id + "'");
+  auto row =
+      g_server->query("daemon", "SELECT status, backend, provider_reference FROM volumes WHERE id = '" + id + "'");
   ASSERT_EQ(row.size(), 1u) << "the row is in PostgreSQL";
   EXPECT_EQ(row[0][0], "available");
   EXPECT_EQ(row[0][1], "node1@fake1");
-  EXPECT_EQ(g_server->query("daemon", "SELECT count(*) FROM services WHERE host = 'node1' AND backend = 'fake1'")[0][0], "1");
+  EXPECT_EQ(g_server->query("daemon", "SELECT count(*) FROM services WHERE host = 'node1' AND backend = 'fake1'")[0][0],
+            "1");
 
   g_server->stop();
   auto down = api.get("/v3/p1/volumes");
@@ -139,8 +144,10 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   std::filesystem::create_directories(dir);
   std::string text = config(url);
   for (auto [from, to] : {std::pair<std::string, std::string>{"{state_dir}", dir + "/state"},
-                          {"{fake_plugins}", SNAPMGR_PLUGIN_DIR}, {"{dir}", dir}}) {
-    for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from)) text.replace(pos, from.size(), to);
+                          {"{fake_plugins}", SNAPMGR_PLUGIN_DIR},
+                          {"{dir}", dir}}) {
+    for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from))
+      text.replace(pos, from.size(), to);
   }
   std::ofstream(dir + "/snapmgr.yaml") << text;
   std::ofstream(dir + "/pg.pass") << "wrong-secret\n";
@@ -152,7 +159,8 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   std::ofstream(dir + "/pg.pass", std::ios::trunc) << PostgresTestServer::kPassword << "\n";
   std::ostringstream out2, err2;
   EXPECT_EQ(core::check_config(dir + "/snapmgr.yaml", out2, err2), 0) << err2.str();
-  EXPECT_NE(out2.str().find("catalog: PostgreSQL " + url + ": reachable, empty (created at start-up)"), std::string::npos)
+  EXPECT_NE(out2.str().find("catalog: PostgreSQL " + url + ": reachable, empty (created at start-up)"),
+            std::string::npos)
       << out2.str();
   EXPECT_EQ(g_server->query("refused", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0][0], "0");
 

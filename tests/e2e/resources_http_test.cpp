@@ -18,8 +18,8 @@ TEST(Routing, UnknownPathsAre404) {
 
 TEST(Routing, MemberRoutesOfManageResourcesAre404) {
   for (const std::string method : {"GET", "PUT", "DELETE"}) {
-    for (const std::string path : {"/v3/p1/manageable_snapshots/abc", "/v3/p1/os-snapshot-manage/abc",
-                                   "/v3/p1/manageable_volumes/abc"}) {
+    for (const std::string path :
+         {"/v3/p1/manageable_snapshots/abc", "/v3/p1/os-snapshot-manage/abc", "/v3/p1/manageable_volumes/abc"}) {
       auto r = admin_client().send(method, path, "", version("3.8"));
       EXPECT_EQ(r.status, 404) << method << " " << path;
     }
@@ -30,11 +30,10 @@ TEST(Routing, WrongMethodIs405) {
   struct Case {
     std::string method, path, allow;
   };
-  for (const auto& c : {Case{"DELETE", "/v3/p1/manageable_snapshots", "GET, POST"},
-                        Case{"POST", "/v3/p1/manageable_snapshots/detail", "GET"},
-                        Case{"PUT", "/v3/p1/volumes/abc", "GET"},
-                        Case{"GET", "/v3/p1/snapshots/abc/action", "POST"},
-                        Case{"POST", "/v3/p1/snapshots", "GET"}}) {
+  for (const auto& c :
+       {Case{"DELETE", "/v3/p1/manageable_snapshots", "GET, POST"},
+        Case{"POST", "/v3/p1/manageable_snapshots/detail", "GET"}, Case{"PUT", "/v3/p1/volumes/abc", "GET"},
+        Case{"GET", "/v3/p1/snapshots/abc/action", "POST"}, Case{"POST", "/v3/p1/snapshots", "GET"}}) {
     auto r = admin_client().send(c.method, c.path, "", version("3.8"));
     EXPECT_EQ(r.status, 405) << c.method << " " << c.path;
     EXPECT_EQ(r.fault_message("badMethod"), "The method " + c.method + " is not allowed for this resource.");
@@ -59,8 +58,8 @@ TEST(Routing, UrlProjectMustBeTheCallers) {
 
 TEST(Resources, VolumesByIdNameAndTenant) {
   auto r = admin_client().post("/v3/p1/os-volume-manage",
-                               R"({"volume": {"host": "node1@fake1", "ref": {"source-name": ")" + std::string(kVolumeB) +
-                                   R"("}, "name": "named-b", "metadata": {"k": "v"}}})");
+                               R"({"volume": {"host": "node1@fake1", "ref": {"source-name": ")" +
+                                   std::string(kVolumeB) + R"("}, "name": "named-b", "metadata": {"k": "v"}}})");
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string id(r.json().at("volume").at("id").as_string());
   ASSERT_EQ(wait_volume(id), "available");
@@ -86,8 +85,8 @@ TEST(Resources, VolumesByIdNameAndTenant) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.fault_message("itemNotFound"), "Volume 0c1d2e3f-0000-4000-8000-000000000002 could not be found.");
 
-  auto unmanage_missing = admin_client().post("/v3/p1/volumes/0c1d2e3f-0000-4000-8000-000000000002/action",
-                                              R"({"os-unmanage": null})");
+  auto unmanage_missing =
+      admin_client().post("/v3/p1/volumes/0c1d2e3f-0000-4000-8000-000000000002/action", R"({"os-unmanage": null})");
   EXPECT_EQ(unmanage_missing.status, 404);
   auto two_keys = admin_client().post("/v3/p1/volumes/" + id + "/action", R"({"os-unmanage": null, "x": 1})");
   EXPECT_EQ(two_keys.fault_message("badRequest"), "Malformed request body");

@@ -94,9 +94,9 @@ TEST_F(OsServices, EveryBackendIsACinderVolumeServiceWithCindersKeys) {
   auto list = services("/v3/p1/os-services");
   ASSERT_EQ(hosts(list), kAllHosts);
   for (const auto& s : list) {
-    EXPECT_EQ(keys(s), (std::vector<std::string>{"binary", "host", "zone", "status", "state", "updated_at",
-                                                 "disabled_reason", "replication_status", "active_backend_id",
-                                                 "frozen"}));
+    EXPECT_EQ(keys(s),
+              (std::vector<std::string>{"binary", "host", "zone", "status", "state", "updated_at", "disabled_reason",
+                                        "replication_status", "active_backend_id", "frozen"}));
     EXPECT_EQ(s.at("binary"), "cinder-volume");
     EXPECT_EQ(s.at("zone"), "nova");
     EXPECT_TRUE(std::regex_match(std::string(s.at("updated_at").as_string()),
@@ -122,10 +122,10 @@ TEST_F(OsServices, ClusterFromThreeSevenAndBackendStateFromThreeFortyNine) {
   EXPECT_TRUE(service(at37, "node1@fake2").at("cluster").is_null());
   EXPECT_FALSE(service(at37, "node1@fake1").contains("backend_state"));
   auto at349 = services("/v3/p1/os-services", "3.49");
-  EXPECT_EQ(keys(service(at349, "node1@fake1")),
-            (std::vector<std::string>{"binary", "host", "zone", "status", "state", "updated_at", "backend_state",
-                                      "cluster", "disabled_reason", "replication_status", "active_backend_id",
-                                      "frozen"}));
+  EXPECT_EQ(
+      keys(service(at349, "node1@fake1")),
+      (std::vector<std::string>{"binary", "host", "zone", "status", "state", "updated_at", "backend_state", "cluster",
+                                "disabled_reason", "replication_status", "active_backend_id", "frozen"}));
   EXPECT_EQ(service(at349, "node1@fake1").at("backend_state"), "up");
   EXPECT_EQ(service(at349, "node1@broken").at("backend_state"), "down");  // at once, before it is down
   EXPECT_EQ(service(at349, "node1@fake2").at("backend_state"), "down");   // disabled: no driver running
@@ -160,8 +160,7 @@ TEST_F(OsServices, OnlyTheListIsServed) {
   auto put = admin().send("PUT", "/v3/p1/os-services", "{}", json_content());
   EXPECT_EQ(put.status, 405);
   EXPECT_EQ(put.header("Allow"), "GET");
-  EXPECT_EQ(admin().send("PUT", "/v3/p1/os-services/enable", R"({"host": "node1@fake1"})", json_content()).status,
-            404);
+  EXPECT_EQ(admin().send("PUT", "/v3/p1/os-services/enable", R"({"host": "node1@fake1"})", json_content()).status, 404);
   EXPECT_EQ(admin().get("/v3/p1/os-services/detail").status, 404);
 }
 

@@ -1,9 +1,9 @@
 #include "snapmgrd_process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -148,8 +148,7 @@ bool SnapmgrdProcess::launch(const std::string& config_path) {
 }
 
 std::pair<int, std::string> SnapmgrdProcess::run_expecting_failure(const std::string& name,
-                                                                   const std::string& config_yaml,
-                                                                   const Files& files) {
+                                                                   const std::string& config_yaml, const Files& files) {
   std::string dir;
   const std::string config_path = prepare(name, config_yaml, files, dir);
   pid_t pid = spawn(config_path, dir + "/snapmgrd.log");

@@ -51,7 +51,7 @@ class SnapmgrdProcess {
 
   // Runs snapmgrd on a config that must not start: returns (exit status, stderr).
   static std::pair<int, std::string> run_expecting_failure(const std::string& name, const std::string& config_yaml,
-                                                            const Files& files = {});
+                                                           const Files& files = {});
 
  private:
   SnapmgrdProcess() = default;

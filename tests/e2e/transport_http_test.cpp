@@ -30,8 +30,10 @@ TEST(Transport, BodyAboveOneMiBIs413OverLimit) {
 }
 
 TEST(Transport, HugeHeaderIs431) {
-  std::string answer = admin_client().raw("GET /v3/p1/volumes HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n"
-                                          "X-Padding: " + std::string(64 * 1024, 'p') + "\r\n\r\n");
+  std::string answer = admin_client().raw(
+      "GET /v3/p1/volumes HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n"
+      "X-Padding: " +
+      std::string(64 * 1024, 'p') + "\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0u) << answer.substr(0, 300);
   EXPECT_NE(answer.find("\"computeFault\""), std::string::npos);
   EXPECT_NE(answer.find("x-openstack-request-id: req-"), std::string::npos);
@@ -45,10 +47,12 @@ TEST(Transport, NonHttpInputIs400AndTheConnectionCloses) {
 
 TEST(Transport, KeepAliveAndPipelinedRequests) {
   const std::string get = "GET /v3/p1/volumes HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n\r\n";
-  const std::string last = "GET /v3/p1/snapshots HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\nConnection: close\r\n\r\n";
+  const std::string last =
+      "GET /v3/p1/snapshots HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\nConnection: close\r\n\r\n";
   std::string answer = admin_client().raw(get + get + last);
   std::size_t count = 0;
-  for (auto pos = answer.find("HTTP/1.1 200 OK"); pos != std::string::npos; pos = answer.find("HTTP/1.1 200 OK", pos + 1)) {
+  for (auto pos = answer.find("HTTP/1.1 200 OK"); pos != std::string::npos;
+       pos = answer.find("HTTP/1.1 200 OK", pos + 1)) {
     ++count;
   }
   EXPECT_EQ(count, 3u) << answer;
@@ -56,8 +60,9 @@ TEST(Transport, KeepAliveAndPipelinedRequests) {
 }
 
 TEST(Transport, TargetsThatAreNotUrlsAre400) {
-  std::string answer = admin_client().raw("GET /v3/p1/volumes%zz HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n"
-                                          "Connection: close\r\n\r\n");
+  std::string answer = admin_client().raw(
+      "GET /v3/p1/volumes%zz HTTP/1.1\r\nHost: x\r\nX-Auth-Token: admin:p1\r\n"
+      "Connection: close\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
 }
 

@@ -25,8 +25,8 @@ TEST(Versions, RootIs300WithTheVersionDocument) {
   EXPECT_EQ(v.at("status").as_string(), "CURRENT");
   EXPECT_EQ(v.at("version").as_string(), "3.70");
   EXPECT_EQ(v.at("min_version").as_string(), "3.0");
-  EXPECT_EQ(keys(v), (std::vector<std::string>{"id", "status", "version", "min_version", "updated", "links",
-                                               "media-types"}));
+  EXPECT_EQ(keys(v),
+            (std::vector<std::string>{"id", "status", "version", "min_version", "updated", "links", "media-types"}));
   EXPECT_EQ(v.at("links").as_array().at(1).at("href").as_string(),
             "http://127.0.0.1:" + std::to_string(main_daemon().port()) + "/v3/");
   expect_common_headers(r, "3.0");

@@ -42,7 +42,8 @@ const Record* find_named(const std::vector<Record>& records, const std::string& 
 template <class Record>
 std::vector<std::string> names_of(const std::vector<Record>& records) {
   std::vector<std::string> names;
-  for (const auto& r : records) names.push_back(r.reference.find("source-name") ? *r.reference.find("source-name") : "?");
+  for (const auto& r : records)
+    names.push_back(r.reference.find("source-name") ? *r.reference.find("source-name") : "?");
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "host/command_runner.hpp"
 #include "driver_access.hpp"
+#include "host/command_runner.hpp"
 #include "iscsi_fixture.hpp"
 #include "test_portals.hpp"
 
@@ -77,8 +77,8 @@ TEST(IscsiFixtureHook, ASecondInstanceRunsAlongsideAndTeardownStopsItByPid) {
   const std::string socket = "/var/run/tgtd/socket." + std::to_string(ctl);
   EXPECT_TRUE(fs::exists(socket));
 
-  auto d = load_iscsi("{portals: [\"" + portal + "\"], volume_target_pattern: '" + kVolumePattern + "', chap: {user: " +
-                      kChapUser + ", password: " + kChapPassword + "}}");
+  auto d = load_iscsi("{portals: [\"" + portal + "\"], volume_target_pattern: '" + kVolumePattern +
+                      "', chap: {user: " + kChapUser + ", password: " + kChapPassword + "}}");
   ASSERT_TRUE(d);
   auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();

@@ -75,7 +75,8 @@ TEST_F(IscsiAdoption, ASecondAdoptionIsAlreadyManagedUntilTheSnapshotIsReleased)
   EXPECT_NE(again.error().message().find("already adopted as snapshot " + kSnapshotId), std::string::npos)
       << again.error().message();
   // By designator alone it is the same LUN, hence the same answer.
-  auto by_id = snapshots().adopt_snapshot(test_call(), StringMap{{"source-id", *listed.find("source-id")}}, volume, other_id);
+  auto by_id =
+      snapshots().adopt_snapshot(test_call(), StringMap{{"source-id", *listed.find("source-id")}}, volume, other_id);
   ASSERT_FALSE(by_id.ok());
   EXPECT_EQ(by_id.error().code(), ErrorCode::AlreadyManaged) << by_id.error().message();
   // The same adoption retried (the host's recovery after a crash) succeeds.
@@ -100,11 +101,13 @@ TEST_F(IscsiAdoption, TheLedgerOutlivesTheDriverInstance) {
   auto first = load_iscsi(IscsiFixture::get().options(), &state_dir);
   ASSERT_TRUE(first);
   const StringMap listed = listed_snapshot("snap-vol-a-1");
-  ASSERT_TRUE((*first)->snapshot_adoption()->adopt_snapshot(test_call(), listed, source_name("vol-a"), kSnapshotId).ok());
+  ASSERT_TRUE(
+      (*first)->snapshot_adoption()->adopt_snapshot(test_call(), listed, source_name("vol-a"), kSnapshotId).ok());
   first.reset();
   auto restarted = load_test_driver(kIscsiPlugin, IscsiFixture::get().options(), state_dir);
   ASSERT_TRUE(restarted.driver) << restarted.error;
-  auto again = (*restarted.driver)->snapshot_adoption()->adopt_snapshot(test_call(), listed, source_name("vol-a"), "other-id");
+  auto again =
+      (*restarted.driver)->snapshot_adoption()->adopt_snapshot(test_call(), listed, source_name("vol-a"), "other-id");
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), ErrorCode::AlreadyManaged) << again.error().message();
 }
@@ -195,14 +198,16 @@ TEST_F(IscsiAdoption, WrongKindsAreRejected) {
 }
 
 TEST_F(IscsiAdoption, LunsThatAreNotThereOrNotDisks) {
-  auto controller = snapshots().inspect_snapshot(test_call(), source_name(lun_name("snap-vol-a-1", 0)), source_name("vol-a"));
+  auto controller =
+      snapshots().inspect_snapshot(test_call(), source_name(lun_name("snap-vol-a-1", 0)), source_name("vol-a"));
   ASSERT_FALSE(controller.ok());
   expect_invalid(controller.error(), "LUN 0 of target " + iqn("snap-vol-a-1") + " is not a disk");
-  auto missing = snapshots().inspect_snapshot(test_call(), source_name(lun_name("snap-vol-a-1", 5)), source_name("vol-a"));
+  auto missing =
+      snapshots().inspect_snapshot(test_call(), source_name(lun_name("snap-vol-a-1", 5)), source_name("vol-a"));
   ASSERT_FALSE(missing.ok());
   expect_invalid(missing.error(), "has no LUN 5 (REPORT LUNS: 0, 1)");
-  auto unknown_id = snapshots().inspect_snapshot(test_call(), StringMap{{"source-id", "naa.6000000000000000ffffffffffffffff"}},
-                                                 source_name("vol-a"));
+  auto unknown_id = snapshots().inspect_snapshot(
+      test_call(), StringMap{{"source-id", "naa.6000000000000000ffffffffffffffff"}}, source_name("vol-a"));
   ASSERT_FALSE(unknown_id.ok());
   expect_invalid(unknown_id.error(), "reports designator naa.6000000000000000ffffffffffffffff");
   auto target_level = snapshots().inspect_snapshot(test_call(), source_name(iqn("snap-vol-a-1")), source_name("vol-a"));
@@ -216,7 +221,8 @@ TEST_F(IscsiAdoption, ANameAndADesignatorThatDisagreeAreRejected) {
   StringMap mixed{{"source-name", *a1.find("source-name")}, {"source-id", *a2.find("source-id")}};
   auto adopted = snapshots().adopt_snapshot(test_call(), mixed, source_name("vol-a"), kSnapshotId);
   ASSERT_FALSE(adopted.ok());
-  expect_invalid(adopted.error(), "now reports designator '" + *a1.find("source-id") + "', not '" + *a2.find("source-id"));
+  expect_invalid(adopted.error(),
+                 "now reports designator '" + *a1.find("source-id") + "', not '" + *a2.find("source-id"));
 }
 
 TEST_F(IscsiAdoption, TargetOrLunGoneBetweenListingAndAdoption) {
@@ -253,11 +259,11 @@ TEST_F(IscsiAdoption, MalformedReferencesFailBeforeTheBackendIsAsked) {
   auto d = load_iscsi("{portals: [\"127.0.0.1:1\"]}");
   ASSERT_TRUE(d);
   auto bad = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("iqn.2026-11.x:a;reboot/1"),
-                                                        source_name("vol-a"));
+                                                         source_name("vol-a"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code(), ErrorCode::InvalidReference) << bad.error().message();
   auto bad_volume = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name(lun_name("snap-vol-a-1", 1)),
-                                                               StringMap{{"volume", "vol-a"}});
+                                                                StringMap{{"volume", "vol-a"}});
   ASSERT_FALSE(bad_volume.ok());
   EXPECT_EQ(bad_volume.error().code(), ErrorCode::InvalidReference) << bad_volume.error().message();
 }

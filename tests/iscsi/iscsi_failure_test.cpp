@@ -80,7 +80,7 @@ TEST(IscsiChap, NoCredentialsMeansOnlyTheProtectedTargetsFail) {
   auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
   EXPECT_EQ(names_of(*snaps), (std::vector<std::string>{lun_name("snap-vol-a-1", 1), lun_name("snap-vol-a-2", 1),
-                                                         lun_name("snap-vol-b-1", 1), iqn("snap-vol-secure-1")}));
+                                                        lun_name("snap-vol-b-1", 1), iqn("snap-vol-secure-1")}));
 }
 
 TEST(IscsiPortals, ARefusedPortalIsABackendErrorNamingIt) {
@@ -138,9 +138,9 @@ TEST(IscsiPortals, ADeadPortalDoesNotHideTargetsBehindALiveOne) {
   SilentPortals hung;
   const std::string dead = closed_portal();
   auto& fx = IscsiFixture::get();
-  auto d = load_iscsi(options_with_portals({dead, hung.address(), fx.portal()},
-                                           std::string(", command_timeout_s: 1, chap: {user: ") + kChapUser +
-                                               ", password: " + kChapPassword + "}"));
+  auto d = load_iscsi(options_with_portals(
+      {dead, hung.address(), fx.portal()},
+      std::string(", command_timeout_s: 1, chap: {user: ") + kChapUser + ", password: " + kChapPassword + "}"));
   ASSERT_TRUE(d);
   auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();

@@ -6,8 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 
@@ -49,8 +49,7 @@ class IscsiEnvironment final : public ::testing::Environment {
   void TearDown() override { IscsiFixture::get().tear_down(); }
 };
 
-[[maybe_unused]] ::testing::Environment* const kEnvironment =
-    ::testing::AddGlobalTestEnvironment(new IscsiEnvironment);
+[[maybe_unused]] ::testing::Environment* const kEnvironment = ::testing::AddGlobalTestEnvironment(new IscsiEnvironment);
 
 }  // namespace
 
@@ -153,8 +152,8 @@ void IscsiFixture::tgtadm(const std::vector<std::string>& args) {
 
 std::string IscsiFixture::options(const std::string& chap_password, const std::string& extra) const {
   std::string yaml = "{portals: [\"" + portal_ + "\"], initiator_name: iqn.2026-11.io.snapmgr:test-initiator, " +
-                     "snapshot_target_pattern: '" + kSnapshotPattern + "', volume_target_pattern: '" +
-                     kVolumePattern + "', command_timeout_s: 10";
+                     "snapshot_target_pattern: '" + kSnapshotPattern + "', volume_target_pattern: '" + kVolumePattern +
+                     "', command_timeout_s: 10";
   if (!chap_password.empty()) {
     yaml += std::string(", chap: {user: ") + kChapUser + ", password: " + chap_password + "}";
   }
@@ -163,7 +162,8 @@ std::string IscsiFixture::options(const std::string& chap_password, const std::s
 
 std::string IscsiFixture::conformance_options() const {
   std::string text = read_file(std::string(SNAPMGR_SOURCE_DIR) + "/tests/fixtures/iscsi/conformance-options.yaml");
-  for (auto at = text.find("${SNAPMGR_FIXTURE_DIR}"); at != std::string::npos; at = text.find("${SNAPMGR_FIXTURE_DIR}")) {
+  for (auto at = text.find("${SNAPMGR_FIXTURE_DIR}"); at != std::string::npos;
+       at = text.find("${SNAPMGR_FIXTURE_DIR}")) {
     text.replace(at, 22, workspace_);
   }
   YAML::Node options = YAML::Load(text);

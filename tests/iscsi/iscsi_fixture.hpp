@@ -40,7 +40,7 @@ class IscsiFixture {
 
   const std::string& workspace() const { return workspace_; }
   const std::string& portal() const { return portal_; }  // "127.0.0.1:<port>"
-  int control_socket() const;                             // tgtd -C
+  int control_socket() const;                            // tgtd -C
   int tgtd_pid() const;
 
   // Returns the backend to its state right after setup (hook reset); fails the test otherwise.

@@ -17,8 +17,9 @@ TEST(IscsiListing, SnapshotLunsWithSizesDesignatorsOriginsAndFacts) {
   ASSERT_TRUE(d);
   auto snaps = list_snapshots(*(*d)->snapshot_discovery(), test_call());
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
-  EXPECT_EQ(names_of(*snaps), (std::vector<std::string>{lun_name("snap-vol-a-1", 1), lun_name("snap-vol-a-2", 1),
-                                                         lun_name("snap-vol-b-1", 1), lun_name("snap-vol-secure-1", 1)}));
+  EXPECT_EQ(names_of(*snaps),
+            (std::vector<std::string>{lun_name("snap-vol-a-1", 1), lun_name("snap-vol-a-2", 1),
+                                      lun_name("snap-vol-b-1", 1), lun_name("snap-vol-secure-1", 1)}));
   struct Expected {
     std::string target;
     std::uint64_t size;
@@ -58,8 +59,9 @@ TEST(IscsiListing, VolumeLunsSkipControllersAndUnmatchedTargets) {
   auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();
   // No LUN 0 (tgt's controller), no snapshot target, nothing from unrelated-x.
-  EXPECT_EQ(names_of(*vols), (std::vector<std::string>{lun_name("vol-a", 1), lun_name("vol-b", 1), lun_name("vol-multi", 1),
-                                                        lun_name("vol-multi", 2), lun_name("vol-secure", 1)}));
+  EXPECT_EQ(names_of(*vols),
+            (std::vector<std::string>{lun_name("vol-a", 1), lun_name("vol-b", 1), lun_name("vol-multi", 1),
+                                      lun_name("vol-multi", 2), lun_name("vol-secure", 1)}));
   const auto* a = find_named(*vols, lun_name("vol-a", 1));
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->size_bytes, 64 * kMiB);
@@ -94,7 +96,8 @@ TEST(IscsiListing, ARegistrationMadeThroughLibiscsiMarksTheLunInUse) {
 
 TEST(IscsiListing, DefaultPatternsMakeEveryOtherTargetAVolume) {
   auto& fx = IscsiFixture::get();
-  auto d = load_iscsi("{portals: [\"" + fx.portal() + "\"], chap: {user: " + kChapUser + ", password: " + kChapPassword + "}}");
+  auto d = load_iscsi("{portals: [\"" + fx.portal() + "\"], chap: {user: " + kChapUser +
+                      ", password: " + kChapPassword + "}}");
   ASSERT_TRUE(d);
   auto vols = list_volumes(*(*d)->volume_discovery(), test_call());
   ASSERT_TRUE(vols.ok()) << vols.error().message();

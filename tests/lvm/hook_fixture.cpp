@@ -54,8 +54,8 @@ HookFixture::~HookFixture() { (void)stop(); }
 Result<std::unique_ptr<HookFixture>> HookFixture::start(const std::string& hook, const std::string& suite,
                                                         Env extra_env) {
   static std::atomic<int> counter{0};
-  const fs::path dir = fs::path("/tmp") / ("snapmgr-" + suite + "-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++));
+  const fs::path dir =
+      fs::path("/tmp") / ("snapmgr-" + suite + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (!fs::create_directories(dir, ec)) {
@@ -69,8 +69,9 @@ Result<std::unique_ptr<HookFixture>> HookFixture::start(const std::string& hook,
   auto out = fixture->run_hook("setup");
   if (!out) {
     auto down = fixture->stop();
-    return Error(out.error().code(), out.error().message() +
-                                         (down ? "; teardown succeeded" : "; teardown failed too: " + down.error().message()));
+    return Error(
+        out.error().code(),
+        out.error().message() + (down ? "; teardown succeeded" : "; teardown failed too: " + down.error().message()));
   }
   try {
     YAML::Node values = YAML::Load(*out);

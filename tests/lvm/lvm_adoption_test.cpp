@@ -23,12 +23,13 @@ TEST_F(LvmAdoption, AdoptingASnapshotRenamesTheLvForReal) {
   const auto before = fixture().lvs();
   auto d = fixture().load_driver();
   ASSERT_TRUE(d);
-  auto inspected = (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"));
+  auto inspected =
+      (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"));
   ASSERT_TRUE(inspected.ok()) << inspected.error().message();
   EXPECT_EQ(inspected->size_bytes, 8u * 1024 * 1024);
 
-  auto adopted = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"),
-                                                           kSnapshotId);
+  auto adopted =
+      (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kSnapshotId);
   ASSERT_TRUE(adopted.ok()) << adopted.error().message();
   const std::string new_name = "_snapshot-" + kSnapshotId;  // Cinder's escaped snapshot-<id>
   EXPECT_EQ(*adopted, source_name(new_name));
@@ -48,9 +49,9 @@ TEST_F(LvmAdoption, AdoptingASnapshotRenamesTheLvForReal) {
   EXPECT_EQ(found, 1);
   EXPECT_TRUE((*d)->snapshot_adoption()->inspect_snapshot(test_call(), *adopted, source_name("vol-a")).ok());
   // The old name is gone.
-  expect_invalid_reference((*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"),
-                                                                        source_name("vol-a")),
-                           "snapshot LV 'snap-a1' does not exist in volume group '" + fixture().vg() + "'");
+  expect_invalid_reference(
+      (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")),
+      "snapshot LV 'snap-a1' does not exist in volume group '" + fixture().vg() + "'");
 }
 
 TEST_F(LvmAdoption, RepeatingAnAdoptionAfterTheRenameSucceeds) {
@@ -63,12 +64,11 @@ TEST_F(LvmAdoption, RepeatingAnAdoptionAfterTheRenameSucceeds) {
   ASSERT_TRUE(again.ok()) << again.error().message();
   EXPECT_EQ(*again, source_name("_snapshot-" + kSnapshotId));
   // Another id does not get the object, and a wrong origin is still refused.
-  expect_invalid_reference(adoption->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"),
-                                                    kVolumeId),
-                           "does not exist");
-  expect_invalid_reference(adoption->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-b"),
-                                                    kSnapshotId),
-                           "does not exist");
+  expect_invalid_reference(
+      adoption->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kVolumeId), "does not exist");
+  expect_invalid_reference(
+      adoption->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-b"), kSnapshotId),
+      "does not exist");
   auto volume = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("vol-b"), kVolumeId);
   ASSERT_TRUE(volume.ok()) << volume.error().message();
   auto volume_again = (*d)->volume_adoption()->adopt_volume(test_call(), source_name("vol-b"), kVolumeId);
@@ -102,9 +102,9 @@ TEST_F(LvmAdoption, AdoptedVolumesAreRenamedAndTheirSnapshotsFollow) {
   EXPECT_EQ(lvs.at("snap-a2").origin, volume_name);  // lvm2 follows the rename
 
   // Cinder's flow: the snapshot is adopted against the volume's provider reference.
-  expect_invalid_reference((*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a2"),
-                                                                        source_name("vol-a")),
-                           "is a snapshot of '" + volume_name + "', not of volume 'vol-a'");
+  expect_invalid_reference(
+      (*d)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a2"), source_name("vol-a")),
+      "is a snapshot of '" + volume_name + "', not of volume 'vol-a'");
   auto snap = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a2"), *volume, kSnapshotId);
   ASSERT_TRUE(snap.ok()) << snap.error().message();
   lvs = fixture().lvs();
@@ -117,7 +117,8 @@ TEST_F(LvmAdoption, CinderNamedObjectsAreAcceptedAsTheyAre) {
   ASSERT_TRUE(d);
   const std::string id = "1f0c55aa-54c1-4f1e-8d0f-6a3b2c1d0e9f";
   auto r = (*d)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("_snapshot-" + id),
-                                                     source_name("volume-0b7e8a7c-4a43-4e7e-9f5a-3d7d7d2f0c11"), kSnapshotId);
+                                                     source_name("volume-0b7e8a7c-4a43-4e7e-9f5a-3d7d7d2f0c11"),
+                                                     kSnapshotId);
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_TRUE(fixture().lvs().count("_snapshot-" + kSnapshotId));
 }
@@ -131,14 +132,16 @@ TEST_F(LvmAdoption, WrongObjectsAreRefusedWithPreciseMessagesAndNothingIsRenamed
   const std::string in_vg = "in volume group '" + fixture().vg() + "'";
   expect_invalid_reference(snaps->adopt_snapshot(test_call(), source_name("vol-b"), source_name("vol-b"), kSnapshotId),
                            "LV 'vol-b' " + in_vg + " is a volume (lv_attr owi-XXs---), not a snapshot");
-  expect_invalid_reference(snaps->adopt_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a"), kSnapshotId),
-                           "LV 'snap-b1' " + in_vg + " is a snapshot of 'vol-b', not of volume 'vol-a'");
+  expect_invalid_reference(
+      snaps->adopt_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a"), kSnapshotId),
+      "LV 'snap-b1' " + in_vg + " is a snapshot of 'vol-b', not of volume 'vol-a'");
   expect_invalid_reference(snaps->inspect_snapshot(test_call(), source_name("no-such-lv"), source_name("vol-a")),
                            "snapshot LV 'no-such-lv' does not exist " + in_vg);
   expect_invalid_reference(snaps->inspect_snapshot(test_call(), source_name("tpool"), source_name("vol-a")),
                            "is a thin pool (lv_attr twi-XXtz--), not a snapshot");
-  expect_invalid_reference(vols->adopt_volume(test_call(), source_name("snap-a1"), kVolumeId),
-                           "LV 'snap-a1' " + in_vg + " is a classic snapshot of 'vol-a' (lv_attr swi-XXs---), not a volume");
+  expect_invalid_reference(
+      vols->adopt_volume(test_call(), source_name("snap-a1"), kVolumeId),
+      "LV 'snap-a1' " + in_vg + " is a classic snapshot of 'vol-a' (lv_attr swi-XXs---), not a volume");
   expect_invalid_reference(vols->adopt_volume(test_call(), source_name("thin-snap"), kVolumeId),
                            "is a thin snapshot of 'thin-vol'");
   expect_invalid_reference(vols->adopt_volume(test_call(), source_name("tpool"), kVolumeId), "is a thin pool");
@@ -146,8 +149,9 @@ TEST_F(LvmAdoption, WrongObjectsAreRefusedWithPreciseMessagesAndNothingIsRenamed
   // LVM's internal LVs exist but are refused by name before lvm2 is asked.
   expect_invalid_reference(vols->adopt_volume(test_call(), source_name("tpool_tdata"), kVolumeId),
                            "contains \"_tdata\", which LVM reserves");
-  expect_invalid_reference(snaps->adopt_snapshot(test_call(), source_name("snapshot0"), source_name("vol-a"), kSnapshotId),
-                           "starts with \"snapshot\", which LVM reserves");
+  expect_invalid_reference(
+      snaps->adopt_snapshot(test_call(), source_name("snapshot0"), source_name("vol-a"), kSnapshotId),
+      "starts with \"snapshot\", which LVM reserves");
   const auto after = fixture().lvs();
   ASSERT_EQ(after.size(), before.size());
   for (const auto& [name, lv] : before) EXPECT_TRUE(after.count(name)) << name << " was renamed";

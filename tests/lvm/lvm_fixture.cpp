@@ -69,8 +69,12 @@ std::map<std::string, LvFacts> LvmFixture::lvs() const {
     for (const auto& part : doc.at("report").as_array()) {
       for (const auto& row : part.at("lv").as_array()) {
         auto field = [&](const char* key) { return std::string(row.at(key).as_string()); };
-        lvs[field("lv_name")] = LvFacts{std::stoull(field("lv_size")), field("lv_attr"), field("origin"),
-                                        field("lv_uuid"), field("pool_lv"), field("lv_tags")};
+        lvs[field("lv_name")] = LvFacts{std::stoull(field("lv_size")),
+                                        field("lv_attr"),
+                                        field("origin"),
+                                        field("lv_uuid"),
+                                        field("pool_lv"),
+                                        field("lv_tags")};
       }
     }
   } catch (const std::exception& e) {

@@ -26,7 +26,8 @@
 namespace snapmgr::testing {
 
 inline const std::string kLvmHook = std::string(SNAPMGR_SOURCE_DIR) + "/tests/fixtures/lvm/hook";
-inline const std::string kLvmOptionsFile = std::string(SNAPMGR_SOURCE_DIR) + "/tests/fixtures/lvm/conformance-options.yaml";
+inline const std::string kLvmOptionsFile =
+    std::string(SNAPMGR_SOURCE_DIR) + "/tests/fixtures/lvm/conformance-options.yaml";
 inline const std::string kLvmPlugin = std::string(SNAPMGR_PLUGIN_DIR) + "/libsnapmgr_lvm.so";
 // lvm_binary for process counting: logs each call to <workspace>/lvm-calls.log, execs lvm.
 inline const std::string kCountingLvm = std::string(SNAPMGR_SOURCE_DIR) + "/tests/lvm/counting-lvm";

@@ -28,7 +28,7 @@ TEST_F(LvmListing, ListsEverySnapshotWithLvmsOwnFacts) {
   ASSERT_TRUE(snaps.ok()) << snaps.error().message();
 
   const std::map<std::string, Expected> expected = {
-      {"snap-a1", {8 * kMiB, "vol-a", "thick"}},   // a classic snapshot's size is its COW store's
+      {"snap-a1", {8 * kMiB, "vol-a", "thick"}},  // a classic snapshot's size is its COW store's
       {"snap-a2", {12 * kMiB, "vol-a", "thick"}},
       {"snap-b1", {4 * kMiB, "vol-b", "thick"}},
       {kCinderSnapshot, {4 * kMiB, kCinderVolume, "thick"}},

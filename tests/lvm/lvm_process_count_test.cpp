@@ -9,8 +9,9 @@
 namespace snapmgr::testing {
 namespace {
 
-const std::string kLvsPrefix = "lvs --reportformat json --units b --nosuffix -o "
-                               "lv_name,lv_size,lv_attr,origin,lv_uuid,pool_lv,lv_tags ";
+const std::string kLvsPrefix =
+    "lvs --reportformat json --units b --nosuffix -o "
+    "lv_name,lv_size,lv_attr,origin,lv_uuid,pool_lv,lv_tags ";
 const std::string kId = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a";
 
 template <class T>
@@ -31,7 +32,7 @@ class LvmProcessCount : public LvmTest {
 };
 
 TEST_F(LvmProcessCount, ListingTwoHundredLvsRunsOneProcess) {
-  fixture().craft({"bulk:bulk:200"});  // 100 volumes bulk-vN, each with a classic snapshot bulk-sN
+  fixture().craft({"bulk:bulk:200"});             // 100 volumes bulk-vN, each with a classic snapshot bulk-sN
   ASSERT_EQ(fixture().lvs().size(), 12u + 200u);  // lvs -a: the fixture's 12 LVs and 200 more
   fixture().clear_counted_calls();
 
@@ -59,11 +60,15 @@ TEST_F(LvmProcessCount, ListingTwoHundredLvsRunsOneProcess) {
 TEST_F(LvmProcessCount, InspectRunsOneAndTheAdoptionAfterItOne) {
   // snapmgrd inspects before its 202 and adopts right after: two lvm2 processes in all.
   const std::string vg = fixture().vg();
-  ASSERT_TRUE((*driver_)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")).ok());
+  ASSERT_TRUE((*driver_)
+                  ->snapshot_adoption()
+                  ->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"))
+                  .ok());
   EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{kLvsPrefix + vg + "/snap-a1"}));
 
   fixture().clear_counted_calls();
-  auto snap = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
+  auto snap =
+      (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
   ASSERT_TRUE(snap.ok()) << snap.error().message();
   EXPECT_EQ(fixture().counted_calls(), (std::vector<std::string>{"lvrename " + vg + " snap-a1 _snapshot-" + kId}));
 
@@ -79,27 +84,38 @@ TEST_F(LvmProcessCount, InspectRunsOneAndTheAdoptionAfterItOne) {
 
 TEST_F(LvmProcessCount, AdoptWithoutAnInspectionRunsTwo) {
   const std::string vg = fixture().vg();
-  auto snap = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
+  auto snap =
+      (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
   ASSERT_TRUE(snap.ok()) << snap.error().message();
   EXPECT_EQ(fixture().counted_calls(),
             (std::vector<std::string>{kLvsPrefix + vg + "/snap-a1", "lvrename " + vg + " snap-a1 _snapshot-" + kId}));
 
   // A refused adoption stops after its one lvs.
   fixture().clear_counted_calls();
-  EXPECT_FALSE((*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a"), kId).ok());
+  EXPECT_FALSE((*driver_)
+                   ->snapshot_adoption()
+                   ->adopt_snapshot(test_call(), source_name("snap-b1"), source_name("vol-a"), kId)
+                   .ok());
   EXPECT_EQ(fixture().counted_calls().size(), 1u);
 }
 
 TEST_F(LvmProcessCount, AnLvChangedAfterItsInspectionIsLookedAtAgain) {
   const std::string vg = fixture().vg();
-  ASSERT_TRUE((*driver_)->snapshot_adoption()->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a")).ok());
+  ASSERT_TRUE((*driver_)
+                  ->snapshot_adoption()
+                  ->inspect_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"))
+                  .ok());
   // Someone else renames it between the inspection and the adoption.
   auto other = fixture().load_driver({{"lvm_binary", kCountingLvm}});
   ASSERT_TRUE(other);
-  ASSERT_TRUE((*other)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"),
-                                                            "11111111-2222-4333-8444-555555555555").ok());
+  ASSERT_TRUE((*other)
+                  ->snapshot_adoption()
+                  ->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"),
+                                   "11111111-2222-4333-8444-555555555555")
+                  .ok());
   fixture().clear_counted_calls();
-  auto late = (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
+  auto late =
+      (*driver_)->snapshot_adoption()->adopt_snapshot(test_call(), source_name("snap-a1"), source_name("vol-a"), kId);
   ASSERT_FALSE(late.ok()) << "snap-a1 is gone: the adoption looked again and says so";
   EXPECT_EQ(late.error().code(), ErrorCode::InvalidReference) << late.error().message();
   const auto calls = fixture().counted_calls();
@@ -109,9 +125,13 @@ TEST_F(LvmProcessCount, AnLvChangedAfterItsInspectionIsLookedAtAgain) {
 }
 
 TEST_F(LvmProcessCount, HostileNamesAreInvalidReferencesAndStartNoProcess) {
-  const std::vector<std::string> hostile = {
-      "a;b", "$(touch /tmp/snapmgr-lvm-pwned)", "a b", "..", "-x", std::string(1000, 'a'), "",
-      std::string("vol-a\0;reboot", 13), "../vol-a", "vol-a/x", "`id`", "a\tb", "snapshot-1", "tpool_tmeta"};
+  const std::vector<std::string> hostile = {"a;b",        "$(touch /tmp/snapmgr-lvm-pwned)",
+                                            "a b",        "..",
+                                            "-x",         std::string(1000, 'a'),
+                                            "",           std::string("vol-a\0;reboot", 13),
+                                            "../vol-a",   "vol-a/x",
+                                            "`id`",       "a\tb",
+                                            "snapshot-1", "tpool_tmeta"};
   auto* snaps = (*driver_)->snapshot_adoption();
   auto* vols = (*driver_)->volume_adoption();
   for (const auto& name : hostile) {

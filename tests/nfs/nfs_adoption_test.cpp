@@ -51,15 +51,16 @@ TEST_P(AdoptionTest, AdoptionAddsTheIdToTheInfoFileAndKeepsEverythingElse) {
   EXPECT_EQ(text(info.at(kSnapIdA2)), kSnapA2);
   EXPECT_EQ(text(info.at(kCatalogId)), kSnapA1);
   // Cinder's own format, keys sorted ("aaaaaaaa-..." before "active").
-  EXPECT_EQ(read_file(path(kVolumeA + ".info")),
-            "{\n \"" + kSnapIdA1 + "\": \"" + kSnapA1 + "\",\n \"" + kSnapIdA2 + "\": \"" + kSnapA2 + "\",\n \"" +
-                kCatalogId + "\": \"" + kSnapA1 + "\",\n \"active\": \"" + kSnapA2 + "\"\n}");
+  EXPECT_EQ(read_file(path(kVolumeA + ".info")), "{\n \"" + kSnapIdA1 + "\": \"" + kSnapA1 + "\",\n \"" + kSnapIdA2 +
+                                                     "\": \"" + kSnapA2 + "\",\n \"" + kCatalogId + "\": \"" + kSnapA1 +
+                                                     "\",\n \"active\": \"" + kSnapA2 + "\"\n}");
   auto files_after = fingerprint(NfsFixture::get().export_dir());
   files_after.erase(kVolumeA + ".info");
   auto unchanged = files_before;
   unchanged.erase(kVolumeA + ".info");
   EXPECT_EQ(files_after, unchanged);  // only the info file changed; no temporary file is left
-  EXPECT_EQ(reason_of(kSnapA1).value_or(""), "already adopted as " + kCatalogId + " (recorded in " + kVolumeA + ".info)");
+  EXPECT_EQ(reason_of(kSnapA1).value_or(""),
+            "already adopted as " + kCatalogId + " (recorded in " + kVolumeA + ".info)");
   // Release removes exactly that key: the info file is byte for byte what Cinder wrote.
   ASSERT_TRUE(driver().snapshot_release()->release_snapshot(test_call(), *adopted, kCatalogId).ok());
   EXPECT_EQ(read_file(path(kVolumeA + ".info")), before);
@@ -88,7 +89,8 @@ TEST_P(AdoptionTest, ASecondAdoptionFailsAndARetryIsHarmless) {
   auto second = adoption->adopt_snapshot(test_call(), ref(kNightlyB), ref(kVolumeB), kOtherId);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code(), ErrorCode::AlreadyManaged);
-  EXPECT_NE(second.error().message().find("already adopted as " + kCatalogId), std::string::npos) << second.error().message();
+  EXPECT_NE(second.error().message().find("already adopted as " + kCatalogId), std::string::npos)
+      << second.error().message();
   EXPECT_EQ(read_file(path(kVolumeB + ".info")), recorded);
   auto wrong_origin = adoption->adopt_snapshot(test_call(), ref(kSnapA1), ref(kVolumeB), kOtherId);
   ASSERT_FALSE(wrong_origin.ok());
@@ -137,8 +139,8 @@ TEST_P(AdoptionTest, ConcurrentAdoptionsOnOneVolumeAreAllRecorded) {
     const std::string snaps[] = {kSnapA1, kSnapA2};
     for (int i = 0; i < 2; ++i) {
       threads.emplace_back([&, i] {
-        results[i] = driver().snapshot_adoption()->adopt_snapshot(test_call(), ref(snaps[i]), ref(kVolumeA),
-                                                                 "id-" + std::to_string(round) + "-" + std::to_string(i));
+        results[i] = driver().snapshot_adoption()->adopt_snapshot(
+            test_call(), ref(snaps[i]), ref(kVolumeA), "id-" + std::to_string(round) + "-" + std::to_string(i));
       });
     }
     for (auto& t : threads) t.join();
@@ -166,7 +168,8 @@ TEST_P(AdoptionTest, ConcurrentListingsAgree) {
   EXPECT_EQ(sizes, std::vector<std::size_t>(8, 3));
 }
 
-INSTANTIATE_TEST_SUITE_P(Shares, AdoptionTest, ::testing::Values(ShareKind::Ganesha, ShareKind::Local), ShareKindName());
+INSTANTIATE_TEST_SUITE_P(Shares, AdoptionTest, ::testing::Values(ShareKind::Ganesha, ShareKind::Local),
+                         ShareKindName());
 
 }  // namespace
 }  // namespace snapmgr::nfs_test

@@ -111,10 +111,13 @@ TEST_P(DiscoveryTest, BrokenFilesAreListedWithAReasonAndTheRestStillWorks) {
   EXPECT_EQ(all.size(), 3u + 7u);
   // An absolute backing path can point into a local share, never into an NFS one.
   const std::string absolute = GetParam() == ShareKind::Local ? "outside the share" : "absolute path";
-  const std::pair<std::string, std::string> expected[] = {
-      {cut, "truncated"},        {"bad-version.qcow2", "version 9"}, {"loop-a.qcow2", "loops"},
-      {"loop-b.qcow2", "loops"}, {"escape.qcow2", "outside"},        {"absolute.qcow2", absolute},
-      {"dangling.qcow2", "'gone.qcow2' does not exist"}};
+  const std::pair<std::string, std::string> expected[] = {{cut, "truncated"},
+                                                          {"bad-version.qcow2", "version 9"},
+                                                          {"loop-a.qcow2", "loops"},
+                                                          {"loop-b.qcow2", "loops"},
+                                                          {"escape.qcow2", "outside"},
+                                                          {"absolute.qcow2", absolute},
+                                                          {"dangling.qcow2", "'gone.qcow2' does not exist"}};
   for (const auto& [name, why] : expected) {
     const ManageableSnapshot* s = find(all, name);
     ASSERT_TRUE(s) << name << " is not listed";
@@ -144,7 +147,8 @@ TEST_P(DiscoveryTest, FiveThousandFiles) {
   // (names of one kind have one length, so the header layout stays the same).
   const auto template_for = [&](const std::string& backing) {
     const std::string path = scratch + "/" + std::to_string(backing.size());
-    run({"qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=512", "-u", "-b", backing, "-F", "raw", path, "1G"});
+    run({"qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=512", "-u", "-b", backing, "-F", "raw", path,
+         "1G"});
     std::string bytes = read_file(path);
     return std::pair{bytes, bytes.find(backing)};
   };
@@ -164,7 +168,8 @@ TEST_P(DiscoveryTest, FiveThousandFiles) {
   }
   const auto started = std::chrono::steady_clock::now();
   auto listed = list_snapshots(*driver().snapshot_discovery(), test_call(std::chrono::seconds(120)));
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   ASSERT_TRUE(listed.ok()) << listed.error().message();
   std::printf("[ nfs bench ] %s share, %zu files: list_snapshots took %lld ms\n", to_string(GetParam()).c_str(),
               static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {})),
@@ -191,7 +196,8 @@ TEST_P(DiscoveryTest, AnExpiredCallIsATimeout) {
   EXPECT_EQ(listed.error().code(), ErrorCode::Timeout);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shares, DiscoveryTest, ::testing::Values(ShareKind::Ganesha, ShareKind::Local), ShareKindName());
+INSTANTIATE_TEST_SUITE_P(Shares, DiscoveryTest, ::testing::Values(ShareKind::Ganesha, ShareKind::Local),
+                         ShareKindName());
 
 }  // namespace
 }  // namespace snapmgr::nfs_test

@@ -96,11 +96,13 @@ TEST(NfsErrors, PermissionDeniedWhenRecordingAnAdoption) {
   ASSERT_TRUE(listed.ok()) << listed.error().message();  // reading is allowed
   ASSERT_EQ(listed->size(), 1u);
   const auto before = fingerprint(NfsFixture::get().workspace() + "/readonly");
-  auto adopted = (*driver)->snapshot_adoption()->adopt_snapshot(
-      test_call(), testing::source_name(kSnapC1), testing::source_name(kVolumeC), "aaaaaaaa-1111-4222-8333-000000000001");
+  auto adopted = (*driver)->snapshot_adoption()->adopt_snapshot(test_call(), testing::source_name(kSnapC1),
+                                                                testing::source_name(kVolumeC),
+                                                                "aaaaaaaa-1111-4222-8333-000000000001");
   ASSERT_FALSE(adopted.ok());
   EXPECT_EQ(adopted.error().code(), ErrorCode::BackendError) << adopted.error().message();
-  EXPECT_NE(adopted.error().message().find("share '127.0.0.1:/readonly'"), std::string::npos) << adopted.error().message();
+  EXPECT_NE(adopted.error().message().find("share '127.0.0.1:/readonly'"), std::string::npos)
+      << adopted.error().message();
   EXPECT_NE(adopted.error().message().find("permission denied"), std::string::npos) << adopted.error().message();
   EXPECT_EQ(fingerprint(NfsFixture::get().workspace() + "/readonly"), before);
 }
@@ -170,17 +172,21 @@ TEST(NfsErrors, SeveralSharesKeepReferencesUnique) {
   }
   EXPECT_EQ(references.size(), 6u);
   auto* adoption = (*driver)->snapshot_adoption();
-  auto ambiguous = adoption->inspect_snapshot(test_call(), testing::source_name(kNightlyB), testing::source_name(kVolumeB));
+  auto ambiguous =
+      adoption->inspect_snapshot(test_call(), testing::source_name(kNightlyB), testing::source_name(kVolumeB));
   ASSERT_FALSE(ambiguous.ok());
   EXPECT_EQ(ambiguous.error().code(), ErrorCode::InvalidReference);
-  EXPECT_NE(ambiguous.error().message().find("exists on several shares"), std::string::npos) << ambiguous.error().message();
+  EXPECT_NE(ambiguous.error().message().find("exists on several shares"), std::string::npos)
+      << ambiguous.error().message();
   const StringMap on_local{{"source-name", kNightlyB}, {"share", local}};
   const StringMap volume_on_local{{"source-name", kVolumeB}, {"share", local}};
-  auto adopted = adoption->adopt_snapshot(test_call(), on_local, volume_on_local, "aaaaaaaa-1111-4222-8333-000000000001");
+  auto adopted =
+      adoption->adopt_snapshot(test_call(), on_local, volume_on_local, "aaaaaaaa-1111-4222-8333-000000000001");
   ASSERT_TRUE(adopted.ok()) << adopted.error().message();
   EXPECT_EQ(*adopted, on_local);
   const StringMap volume_on_nfs{{"source-name", kVolumeB}, {"share", "127.0.0.1:/export"}};
-  auto elsewhere = adoption->adopt_snapshot(test_call(), on_local, volume_on_nfs, "aaaaaaaa-1111-4222-8333-000000000002");
+  auto elsewhere =
+      adoption->adopt_snapshot(test_call(), on_local, volume_on_nfs, "aaaaaaaa-1111-4222-8333-000000000002");
   ASSERT_FALSE(elsewhere.ok());
   EXPECT_EQ(elsewhere.error().code(), ErrorCode::InvalidReference) << elsewhere.error().message();
   EXPECT_TRUE(std::filesystem::exists(local + "/" + kVolumeB + ".info"));

@@ -46,9 +46,10 @@ NfsFixture& NfsFixture::get() { return instance(); }
 
 std::string NfsFixture::run_hook(const std::string& command) const {
   core::ProcessCommandRunner runner;
-  snapmgr::Command hook{{SNAPMGR_NFS_HOOK, command},
-                        {{"SNAPMGR_FIXTURE_DIR", fixture_dir_}, {"SNAPMGR_FIXTURE_OWNER_PID", std::to_string(::getpid())}},
-                        60s};
+  snapmgr::Command hook{
+      {SNAPMGR_NFS_HOOK, command},
+      {{"SNAPMGR_FIXTURE_DIR", fixture_dir_}, {"SNAPMGR_FIXTURE_OWNER_PID", std::to_string(::getpid())}},
+      60s};
   auto result = runner.run(hook);
   if (!result.ok()) {
     ADD_FAILURE() << "hook " << command << ": " << result.error().message();
@@ -93,7 +94,9 @@ void NfsFixture::tear_down() {
 
 void NfsFixture::reset() const { run_hook("reset"); }
 
-pid_t NfsFixture::ganesha_pid() const { return static_cast<pid_t>(std::stol(read_file(fixture_dir_ + "/ganesha.bgpid"))); }
+pid_t NfsFixture::ganesha_pid() const {
+  return static_cast<pid_t>(std::stol(read_file(fixture_dir_ + "/ganesha.bgpid")));
+}
 
 std::string to_string(ShareKind kind) { return kind == ShareKind::Ganesha ? "Ganesha" : "LocalDirectory"; }
 
@@ -105,8 +108,7 @@ std::string merge_options(const std::string& base, const std::string& over) {
 
 std::string options_for(ShareKind kind, const std::string& extra) {
   const NfsFixture& f = NfsFixture::get();
-  const std::string base =
-      kind == ShareKind::Ganesha ? f.ganesha_options() : "{shares: [\"" + f.export_dir() + "\"]}";
+  const std::string base = kind == ShareKind::Ganesha ? f.ganesha_options() : "{shares: [\"" + f.export_dir() + "\"]}";
   return merge_options(base, extra);
 }
 

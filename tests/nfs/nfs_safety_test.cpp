@@ -60,7 +60,8 @@ TEST_P(SafetyTest, HostileReferencesAreInvalidAndTheShareIsUnchanged) {
     auto as_volume = snapshots->adopt_snapshot(test_call(), ref(kSnapA1), bad, "aaaaaaaa-1111-4222-8333-000000000001");
     ASSERT_FALSE(as_volume.ok()) << shown;
     expect_invalid(as_volume.error(), "adopt_snapshot(volume_reference)");
-    auto released = driver().snapshot_release()->release_snapshot(test_call(), bad, "aaaaaaaa-1111-4222-8333-000000000001");
+    auto released =
+        driver().snapshot_release()->release_snapshot(test_call(), bad, "aaaaaaaa-1111-4222-8333-000000000001");
     ASSERT_FALSE(released.ok()) << shown;
     expect_invalid(released.error(), "release_snapshot");
     auto volume = volumes->adopt_volume(test_call(), bad, "aaaaaaaa-1111-4222-8333-000000000001");
@@ -76,7 +77,8 @@ TEST_P(SafetyTest, TraversalIsRefusedBeforeAnyFileIsTouched) {
   EXPECT_NE(adopted.error().message().find("contains '/'"), std::string::npos) << adopted.error().message();
   auto secret = driver().snapshot_adoption()->inspect_snapshot(test_call(), ref("../outside-secret"), ref(kVolumeA));
   ASSERT_FALSE(secret.ok());
-  EXPECT_NE(secret.error().message().find("cannot name a file of a share"), std::string::npos) << secret.error().message();
+  EXPECT_NE(secret.error().message().find("cannot name a file of a share"), std::string::npos)
+      << secret.error().message();
 }
 
 TEST_P(SafetyTest, SymbolicLinksAreNotFollowedOutOfTheShare) {
@@ -88,7 +90,8 @@ TEST_P(SafetyTest, SymbolicLinksAreNotFollowedOutOfTheShare) {
   auto volumes = list_volumes(*driver().volume_discovery(), test_call());
   ASSERT_TRUE(volumes.ok()) << volumes.error().message();
   EXPECT_EQ(volumes->size(), 2u);  // the link is not a volume
-  auto inspected = driver().volume_adoption()->adopt_volume(test_call(), ref(link), "aaaaaaaa-1111-4222-8333-000000000001");
+  auto inspected =
+      driver().volume_adoption()->adopt_volume(test_call(), ref(link), "aaaaaaaa-1111-4222-8333-000000000001");
   ASSERT_FALSE(inspected.ok());
   EXPECT_EQ(inspected.error().code(), ErrorCode::InvalidReference) << inspected.error().message();
   auto passwd = driver().snapshot_adoption()->inspect_snapshot(test_call(), ref("passwd.qcow2"), ref(kVolumeA));

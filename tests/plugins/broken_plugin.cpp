@@ -38,16 +38,17 @@ const snapmgr::DriverDescriptor* descriptor() {
 #if defined(BROKEN_NULL_DESCRIPTOR)
   return nullptr;
 #else
-  static const snapmgr::DriverDescriptor d{
-      header(), BROKEN_NAME, "snapmgr tests", "0.0.1",
+  static const snapmgr::DriverDescriptor d {
+    header(), BROKEN_NAME, "snapmgr tests", "0.0.1",
 #if defined(BROKEN_CAPABILITY_MISMATCH)
-      static_cast<std::uint32_t>(snapmgr::Capability::SnapshotDiscovery),  // declared, not provided
+        static_cast<std::uint32_t>(snapmgr::Capability::SnapshotDiscovery),  // declared, not provided
 #elif defined(BROKEN_CAPABILITY_TOO_NEW)
-      static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
+        static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
 #else
-      0,
+        0,
 #endif
-      {}, &factory};
+        {}, &factory
+  };
   return &d;
 #endif
 }

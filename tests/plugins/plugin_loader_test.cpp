@@ -40,21 +40,23 @@ TEST_P(LoadRefusal, NamesFileAndCause) {
 
 INSTANTIATE_TEST_SUITE_P(
     BrokenPlugins, LoadRefusal,
-    ::testing::Values(
-        RefusedAtLoad{"no_entry_point", "missing entry point 'snapmgr_driver_descriptor_v1'"},
-        RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 3.1, host ABI 2.1"},
-        RefusedAtLoad{"abi_minor", "SDK ABI minor version is newer than the host's: plugin ABI 2.2, host ABI 2.1"},
-        RefusedAtLoad{"fingerprint", "build fingerprint differs: plugin 'libstdc++/cxx11abi=0/sdk2', host "
-                                     "'libstdc++/cxx11abi=1/sdk2': built against libstdc++ with the pre-C++11"},
-        RefusedAtLoad{"null_descriptor", "the descriptor function returned null"},
-        RefusedAtLoad{"not_elf", "cannot load as a shared object: "}),
+    ::testing::Values(RefusedAtLoad{"no_entry_point", "missing entry point 'snapmgr_driver_descriptor_v1'"},
+                      RefusedAtLoad{"abi_major", "SDK ABI major version differs: plugin ABI 3.1, host ABI 2.1"},
+                      RefusedAtLoad{"abi_minor",
+                                    "SDK ABI minor version is newer than the host's: plugin ABI 2.2, host ABI 2.1"},
+                      RefusedAtLoad{"fingerprint",
+                                    "build fingerprint differs: plugin 'libstdc++/cxx11abi=0/sdk2', host "
+                                    "'libstdc++/cxx11abi=1/sdk2': built against libstdc++ with the pre-C++11"},
+                      RefusedAtLoad{"null_descriptor", "the descriptor function returned null"},
+                      RefusedAtLoad{"not_elf", "cannot load as a shared object: "}),
     [](const auto& info) { return info.param.fixture; });
 
 TEST(PluginLoader, NotASharedObjectExplainsWhy) {
   auto load = load_plugin(broken("not_elf"));
   ASSERT_FALSE(load.plugin);
   EXPECT_TRUE(load.error.find("invalid ELF header") != std::string::npos ||
-              load.error.find("file too short") != std::string::npos) << load.error;
+              load.error.find("file too short") != std::string::npos)
+      << load.error;
   auto missing = load_plugin(kBrokenDir + "/libsnapmgr_absent.so");
   ASSERT_FALSE(missing.plugin);
   EXPECT_NE(missing.error.find("No such file"), std::string::npos) << missing.error;
@@ -95,8 +97,8 @@ TEST(DriverRegistry, DuplicateDriverNameIsRefusedNamingBothFiles) {
   for (const auto& r : registry.refusals()) {
     if (r.path == broken("zz_duplicate_fake")) {
       found = true;
-      EXPECT_EQ(r.reason, broken("zz_duplicate_fake") + ": driver name 'fake' is already registered by " +
-                              kPluginDir + "/libsnapmgr_fake.so");
+      EXPECT_EQ(r.reason, broken("zz_duplicate_fake") + ": driver name 'fake' is already registered by " + kPluginDir +
+                              "/libsnapmgr_fake.so");
     }
   }
   EXPECT_TRUE(found);
@@ -130,13 +132,13 @@ class HostWithBrokenPlugins : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-const std::vector<std::string> kBrokenBackends = {"no_entry_point", "abi_major",      "abi_minor",
-                                                  "fingerprint",    "null_descriptor", "not_elf",
-                                                  "factory_throws", "factory_null",    "factory_hangs",
-                                                  "capability_mismatch", "capability_too_new"};
+const std::vector<std::string> kBrokenBackends = {
+    "no_entry_point", "abi_major",    "abi_minor",     "fingerprint",         "null_descriptor",   "not_elf",
+    "factory_throws", "factory_null", "factory_hangs", "capability_mismatch", "capability_too_new"};
 
 TEST_F(HostWithBrokenPlugins, BrokenBackendsAreDownAndTheGoodOneServes) {
-  std::string backends = "  - {name: good, driver: fake, options: {snapshots: [{name: s, size_bytes: 1, origin: v}]}}\n";
+  std::string backends =
+      "  - {name: good, driver: fake, options: {snapshots: [{name: s, size_bytes: 1, origin: v}]}}\n";
   for (const auto& b : kBrokenBackends) backends += "  - {name: " + b + ", driver: " + b + "}\n";
   auto setup = start_host(write_config(backends), false);
   ASSERT_TRUE(setup.errors.empty()) << to_string(setup.errors);
@@ -160,13 +162,18 @@ TEST_F(HostWithBrokenPlugins, CheckConfigReportsDownBackendsAndFails) {
   std::ostringstream out, err;
   EXPECT_EQ(check_config(path, out, err), 1);
   EXPECT_NE(out.str().find("node1@good: driver fake 1.0.0 (snapshot-discovery, snapshot-adoption, snapshot-release, "
-                           "volume-discovery, volume-adoption, volume-release), up"), std::string::npos) << out.str();
+                           "volume-discovery, volume-adoption, volume-release), up"),
+            std::string::npos)
+      << out.str();
   EXPECT_NE(err.str().find("node1@bad is down: driver 'abi_major' could not be loaded: " + broken("abi_major") +
-                           ": SDK ABI major version differs"), std::string::npos) << err.str();
+                           ": SDK ABI major version differs"),
+            std::string::npos)
+      << err.str();
 }
 
 TEST_F(HostWithBrokenPlugins, CheckConfigPassesAGoodConfig) {
-  auto path = write_config("  - {name: good, driver: fake, cluster: c1}\n  - {name: off, driver: fake, disabled: true}\n");
+  auto path =
+      write_config("  - {name: good, driver: fake, cluster: c1}\n  - {name: off, driver: fake, disabled: true}\n");
   std::ostringstream out, err;
   EXPECT_EQ(check_config(path, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("node1@good: driver fake 1.0.0"), std::string::npos);
@@ -179,7 +186,9 @@ TEST_F(HostWithBrokenPlugins, UnknownDriverIsAConfigErrorWithFileLineAndKey) {
   auto path = write_config("  - name: a\n    driver: fake\n  - name: b\n    driver: netapp\n");
   auto setup = start_host(path, false);
   ASSERT_EQ(setup.errors.size(), 1u) << to_string(setup.errors);
-  EXPECT_EQ(setup.errors[0].to_string().rfind(path + ":9: backends[1].driver: unknown driver 'netapp' (loaded drivers: ", 0), 0u)
+  EXPECT_EQ(
+      setup.errors[0].to_string().rfind(path + ":9: backends[1].driver: unknown driver 'netapp' (loaded drivers: ", 0),
+      0u)
       << setup.errors[0].to_string();
 }
 
@@ -187,7 +196,9 @@ TEST_F(HostWithBrokenPlugins, OptionTheDriverDoesNotAcceptIsAConfigError) {
   auto path = write_config("  - name: a\n    driver: fake\n    options:\n      snapshot: []\n");
   auto setup = start_host(path, false);
   ASSERT_EQ(setup.errors.size(), 1u) << to_string(setup.errors);
-  EXPECT_EQ(setup.errors[0].to_string().rfind(path + ":9: backends[0].options.snapshot: driver 'fake' does not accept this option", 0), 0u)
+  EXPECT_EQ(setup.errors[0].to_string().rfind(
+                path + ":9: backends[0].options.snapshot: driver 'fake' does not accept this option", 0),
+            0u)
       << setup.errors[0].to_string();
 }
 

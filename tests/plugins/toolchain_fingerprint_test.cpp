@@ -41,10 +41,11 @@ TEST(ToolchainFingerprint, ClangWithLibcxxIsRefusedNamingBothLibraries) {
   const std::string path = kDir + "/libc++/libsnapmgr_imagedir.so";
   auto load = load_plugin(path);
   ASSERT_FALSE(load.plugin);
-  EXPECT_EQ(load.error, path + ": build fingerprint differs: plugin 'libc++/abi=1/sdk2', host "
-                               "'libstdc++/cxx11abi=1/sdk2': built against libc++ (ABI version 1), the host uses "
-                               "libstdc++ with the C++11 string ABI (_GLIBCXX_USE_CXX11_ABI=1) (rebuild the plugin "
-                               "against the host's standard library and ABI; the compiler may differ)");
+  EXPECT_EQ(load.error, path +
+                            ": build fingerprint differs: plugin 'libc++/abi=1/sdk2', host "
+                            "'libstdc++/cxx11abi=1/sdk2': built against libc++ (ABI version 1), the host uses "
+                            "libstdc++ with the C++11 string ABI (_GLIBCXX_USE_CXX11_ABI=1) (rebuild the plugin "
+                            "against the host's standard library and ABI; the compiler may differ)");
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ using namespace snapmgr;
 
 struct Object {
   std::uint64_t size_bytes;
-  std::string origin;    // snapshots only
+  std::string origin;      // snapshots only
   std::string adopted_as;  // the catalog id it belongs to, or ""
 };
 

@@ -1,7 +1,7 @@
 #include "driver_harness.hpp"
 
-#include "host/driver_options.hpp"
 #include "core/config/host_config.hpp"
+#include "host/driver_options.hpp"
 
 namespace snapmgr::testing {
 
@@ -13,15 +13,15 @@ TestDriverLoad load_test_driver(const std::string& plugin_path, const std::strin
     result.error = load.error;
     return result;
   }
-  auto config = core::parse_host_config(
-      "backends:\n  - name: test\n    driver: x\n    options: " + options_yaml + "\n", "test-options.yaml");
+  auto config = core::parse_host_config("backends:\n  - name: test\n    driver: x\n    options: " + options_yaml + "\n",
+                                        "test-options.yaml");
   if (!config.config) {
     result.error = core::to_string(config.errors);
     return result;
   }
   auto& backend = config.config->backends.at(0);
   auto errors = core::validate_driver_options(backend.options, *load.plugin->descriptor, "test-options.yaml",
-                                             "backends[0].options", backend.line);
+                                              "backends[0].options", backend.line);
   if (!errors.empty()) {
     result.error = core::to_string(errors);
     return result;

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "core/logging/driver_logger.hpp"
-#include "host/plugin_loader.hpp"
 #include "host/command_runner.hpp"
+#include "host/plugin_loader.hpp"
 #include "snapmgr/collect.hpp"
 #include "snapmgr/driver.hpp"
 

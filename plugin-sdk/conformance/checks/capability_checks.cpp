@@ -26,8 +26,8 @@ void ask_every_accessor(BuiltinCheck& check, bool declared, Expect expect) {
   std::string error;
   auto second = check.kit().new_driver(&error);
   ASSERT_TRUE(second) << in_check() << "could not create a second instance: " << error;
-  const std::array<std::pair<const char*, Driver*>, 2> instances{{{"the shared instance", &check.driver()},
-                                                                  {"a second instance", second.get()}}};
+  const std::array<std::pair<const char*, Driver*>, 2> instances{
+      {{"the shared instance", &check.driver()}, {"a second instance", second.get()}}};
   for (auto c : kAllCapabilities) {
     if (!core::has_accessor(c, check.kit().descriptor().header.abi_minor)) continue;
     if (has(check.kit().descriptor().capabilities, c) != declared) continue;

@@ -54,14 +54,16 @@ void register_descriptor_checks() {
     const DescriptorHeader& h = descriptor().header;
     EXPECT_EQ(h.abi_major, kAbiMajor) << in_check() << "expected SDK ABI major " << kAbiMajor;
     EXPECT_LE(h.abi_minor, kAbiMinor) << in_check() << "expected an SDK ABI minor not newer than " << kAbiMinor;
-    ASSERT_NE(std::memchr(h.fingerprint, '\0', sizeof h.fingerprint), nullptr) << in_check() << "unterminated fingerprint";
-    ASSERT_NE(std::memchr(h.sdk_version, '\0', sizeof h.sdk_version), nullptr) << in_check() << "unterminated sdk_version";
+    ASSERT_NE(std::memchr(h.fingerprint, '\0', sizeof h.fingerprint), nullptr)
+        << in_check() << "unterminated fingerprint";
+    ASSERT_NE(std::memchr(h.sdk_version, '\0', sizeof h.sdk_version), nullptr)
+        << in_check() << "unterminated sdk_version";
     const std::string mismatch = core::fingerprint_mismatch(h.fingerprint);
     EXPECT_EQ(mismatch, "") << in_check() << "expected a build fingerprint the host accepts";
     const std::string prefix = std::to_string(h.abi_major) + "." + std::to_string(h.abi_minor) + ".";
     EXPECT_EQ(std::string(h.sdk_version).rfind(prefix, 0), 0u)
-        << in_check() << "sdk_version '" << h.sdk_version << "': expected it to start with the ABI version "
-        << prefix << " (use snapmgr::current_header())";
+        << in_check() << "sdk_version '" << h.sdk_version << "': expected it to start with the ABI version " << prefix
+        << " (use snapmgr::current_header())";
   });
 
   add_check("Descriptor", "CapabilitiesAreKnown", kind, [](BuiltinCheck&) {
@@ -115,7 +117,8 @@ void register_descriptor_checks() {
     for (const auto& spec : descriptor().options) {
       if (!spec.required) continue;
       EXPECT_TRUE(spec.default_value.is_null())
-          << option_subject(spec) << "is required and has a default: expected one or the other (a default is never used)";
+          << option_subject(spec)
+          << "is required and has a default: expected one or the other (a default is never used)";
     }
   });
 }

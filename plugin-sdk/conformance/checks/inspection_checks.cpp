@@ -22,8 +22,9 @@ void inspect_every_listed(BuiltinCheck& c, bool refusal_fails, OnAccepted on_acc
     auto inspected = Kind::inspect(c.driver(), c.kit().call(), r.reference, Kind::volume_reference_of(r));
     if (!inspected) {
       if (!refusal_fails) continue;
-      ADD_FAILURE() << about(Kind::kNoun, r.reference) << "listed, but inspection refused it: "
-                    << describe(inspected.error()) << " (expected every listed reference to be accepted as listed"
+      ADD_FAILURE() << about(Kind::kNoun, r.reference)
+                    << "listed, but inspection refused it: " << describe(inspected.error())
+                    << " (expected every listed reference to be accepted as listed"
                     << (std::is_same_v<Kind, SnapshotKind> ? ", with its source_reference as volume_reference" : "")
                     << ")";
       continue;
@@ -140,7 +141,8 @@ void register_for(const DriverDescriptor& driver) {
         // Another real origin if the backend has one, else a volume that does not exist.
         StringMap other = missing_reference_like(snapshot.source_reference);
         for (const auto& r : *records)
-          if (r.source_reference != snapshot.source_reference && !r.source_reference.empty()) other = r.source_reference;
+          if (r.source_reference != snapshot.source_reference && !r.source_reference.empty())
+            other = r.source_reference;
         expect_invalid_reference<Kind>(snapshot.reference,
                                        Kind::inspect(c.driver(), c.kit().call(), snapshot.reference, other),
                                        "inspected with volume_reference " + describe(other) +
@@ -158,9 +160,9 @@ void register_wrong_kind(const std::string& suite, const std::string& name) {
     if (!records) return;
     const StringMap& reference = records->front().reference;
     StringMap volume_reference = reference;  // for a volume offered as a snapshot: "its own origin"
-    expect_invalid_reference<Offered>(reference, Offered::inspect(c.driver(), c.kit().call(), reference, volume_reference),
-                                      "is a listed " + std::string(Listed::kNoun) + ", not a " +
-                                          std::string(Offered::kNoun));
+    expect_invalid_reference<Offered>(
+        reference, Offered::inspect(c.driver(), c.kit().call(), reference, volume_reference),
+        "is a listed " + std::string(Listed::kNoun) + ", not a " + std::string(Offered::kNoun));
   });
 }
 

@@ -82,8 +82,8 @@ void check_prompt_return(BuiltinCheck& check, std::chrono::milliseconds deadline
   const auto bound = check.kit().settings().return_bound;
   using Outcome = Result<std::vector<typename Kind::Record>>;
   auto outcome = run_bounded<Outcome>([instance, call] { return Kind::list(*instance, call); }, bound);
-  ASSERT_TRUE(outcome) << in_check() << "listing " << Kind::kPlural << " with a deadline "
-                       << deadline_from_now.count() << " ms from now did not return within " << bound.count()
+  ASSERT_TRUE(outcome) << in_check() << "listing " << Kind::kPlural << " with a deadline " << deadline_from_now.count()
+                       << " ms from now did not return within " << bound.count()
                        << " ms: expected Timeout or a listing (pass call.remaining() to anything that blocks)";
   if (!outcome->ok()) {
     EXPECT_EQ(outcome->error().code(), ErrorCode::Timeout)
@@ -98,9 +98,8 @@ void register_for() {
   const auto kind = CheckKind::ReadOnly;
   using Record = typename Kind::Record;
 
-  add_check(suite, "ReturnsObjects", kind, [](BuiltinCheck& c) {
-    (void)non_empty_listing<Kind>(c.driver(), c.kit().call());
-  });
+  add_check(suite, "ReturnsObjects", kind,
+            [](BuiltinCheck& c) { (void)non_empty_listing<Kind>(c.driver(), c.kit().call()); });
 
   add_check(suite, "ReferencesAreWellFormed", kind, [](BuiltinCheck& c) {
     auto records = non_empty_listing<Kind>(c.driver(), c.kit().call());
@@ -141,8 +140,8 @@ void register_for() {
     for (const auto& r : *records) {
       for (const auto& [key, value] : r.extra_info) {
         EXPECT_FALSE(key.empty()) << about(Kind::kNoun, r.reference) << "extra_info has an empty key: expected names";
-        EXPECT_TRUE(is_utf8(key) && is_utf8(value))
-            << about(Kind::kNoun, r.reference) << "extra_info '" << key << "': expected UTF-8 strings (they become JSON)";
+        EXPECT_TRUE(is_utf8(key) && is_utf8(value)) << about(Kind::kNoun, r.reference) << "extra_info '" << key
+                                                    << "': expected UTF-8 strings (they become JSON)";
       }
     }
   });
@@ -176,8 +175,8 @@ void register_for() {
     auto start = std::make_shared<std::latch>(kConcurrentListings);
     std::vector<std::future<Result<std::vector<Record>>>> results;
     for (int i = 0; i < kConcurrentListings; ++i) {
-      auto task = std::make_shared<std::packaged_task<Result<std::vector<Record>>()>>(
-          [instance, start, call = c.kit().call()] {
+      auto task =
+          std::make_shared<std::packaged_task<Result<std::vector<Record>>()>>([instance, start, call = c.kit().call()] {
             start->arrive_and_wait();
             return Kind::list(*instance, call);
           });

@@ -8,9 +8,7 @@
 
 namespace snapmgr::conformance {
 
-std::string describe(const Error& error) {
-  return std::string(to_string(error.code())) + ": " + error.message();
-}
+std::string describe(const Error& error) { return std::string(to_string(error.code())) + ": " + error.message(); }
 
 std::string shell_probe_path(const std::string& scratch_dir) {
   return (std::filesystem::path(scratch_dir) / "shell-was-here").string();

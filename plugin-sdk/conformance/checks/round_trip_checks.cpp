@@ -46,8 +46,9 @@ void register_for() {
       auto provider = Kind::adopt(c.driver(), c.kit().call(), r.reference, Kind::volume_reference_of(r), new_uuid());
       if (!provider) {
         if (provider.error().code() == ErrorCode::InUse && r.in_use) continue;  // honest about its user
-        ADD_FAILURE() << about(Kind::kNoun, r.reference) << "listed, but adoption refused it: "
-                      << describe(provider.error()) << " (expected every listed reference to be adoptable as listed)";
+        ADD_FAILURE() << about(Kind::kNoun, r.reference)
+                      << "listed, but adoption refused it: " << describe(provider.error())
+                      << " (expected every listed reference to be adoptable as listed)";
         continue;
       }
       EXPECT_FALSE(provider->empty()) << about(Kind::kNoun, r.reference)

@@ -113,8 +113,7 @@ class VolumeAdoption {
   virtual ~VolumeAdoption() = default;
   // Errors: InvalidReference for a malformed reference, a missing object, or an object that is
   // not a volume (e.g. a snapshot).
-  virtual Result<ManageableVolume> inspect_volume(const Call& call,
-                                                  const StringMap& reference) noexcept = 0;
+  virtual Result<ManageableVolume> inspect_volume(const Call& call, const StringMap& reference) noexcept = 0;
   // Makes the object belong to catalog volume `volume_id`; returns its provider reference.
   // Idempotent in the same way as adopt_snapshot.
   virtual Result<StringMap> adopt_volume(const Call& call, const StringMap& reference,
@@ -138,7 +137,7 @@ class VolumeRelease {
 // index and `N`; never reorder, remove or renumber an entry. Each entry becomes a virtual
 // accessor of Driver in this order, so an entry inserted before another would move the other's
 // vtable slot and break every driver built against an older minor (static_asserts below).
-#define SNAPMGR_CAPABILITIES(X)                                                            \
+#define SNAPMGR_CAPABILITIES(X)                                                           \
   X(SnapshotDiscovery, SnapshotDiscovery, "snapshot-discovery", snapshot_discovery, 0, 0) \
   X(SnapshotAdoption, SnapshotAdoption, "snapshot-adoption", snapshot_adoption, 1, 0)     \
   X(SnapshotRelease, SnapshotRelease, "snapshot-release", snapshot_release, 2, 0)         \
@@ -153,9 +152,9 @@ enum class Capability : std::uint32_t { SNAPMGR_CAPABILITIES(SNAPMGR_CAPABILITY_
 // One row of the list, as data.
 struct CapabilityInfo {
   Capability id;
-  const char* name;              // "snapshot-discovery": what snapmgrd and the kit print
-  std::uint32_t bit;             // Capability's bit index
-  std::uint32_t introduced_in;   // the SDK minor (of major 2) whose Driver has the accessor
+  const char* name;             // "snapshot-discovery": what snapmgrd and the kit print
+  std::uint32_t bit;            // Capability's bit index
+  std::uint32_t introduced_in;  // the SDK minor (of major 2) whose Driver has the accessor
 };
 
 #define SNAPMGR_CAPABILITY_INFO(id, interface, name, accessor, bit, minor) \
@@ -207,11 +206,7 @@ constexpr std::uint32_t capabilities_of_minor(std::uint32_t minor) noexcept {
 constexpr std::uint32_t operator|(Capability a, Capability b) noexcept {
   return static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b);
 }
-constexpr std::uint32_t operator|(std::uint32_t a, Capability b) noexcept {
-  return a | static_cast<std::uint32_t>(b);
-}
-constexpr bool has(std::uint32_t set, Capability c) noexcept {
-  return (set & static_cast<std::uint32_t>(c)) != 0;
-}
+constexpr std::uint32_t operator|(std::uint32_t a, Capability b) noexcept { return a | static_cast<std::uint32_t>(b); }
+constexpr bool has(std::uint32_t set, Capability c) noexcept { return (set & static_cast<std::uint32_t>(c)) != 0; }
 
 }  // namespace snapmgr

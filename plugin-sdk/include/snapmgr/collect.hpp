@@ -23,8 +23,7 @@ class CollectingSink final : public RecordSink<Record> {
 };
 
 // Every snapshot `discovery` streams, in its order; its error if it fails.
-inline Result<std::vector<ManageableSnapshot>> list_snapshots(SnapshotDiscovery& discovery,
-                                                              const Call& call) noexcept {
+inline Result<std::vector<ManageableSnapshot>> list_snapshots(SnapshotDiscovery& discovery, const Call& call) noexcept {
   CollectingSink<ManageableSnapshot> sink;
   if (auto st = discovery.stream_snapshots(call, sink); !st) return st.error();
   return std::move(sink.records);

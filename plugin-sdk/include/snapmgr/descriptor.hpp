@@ -41,11 +41,11 @@ using DriverFactory = Result<std::unique_ptr<Driver>> (*)(const DriverContext& c
 
 struct DriverDescriptor {
   DescriptorHeader header;
-  std::string name;          // unique driver name used in the config's `driver:` key
+  std::string name;  // unique driver name used in the config's `driver:` key
   std::string vendor;
-  std::string version;       // the driver's own version
-  std::uint32_t capabilities = 0;  // Capability bits (capabilities_of<YourDriver>(), driver_of.hpp)
-  std::vector<OptionSpec> options; // accepted option keys
+  std::string version;              // the driver's own version
+  std::uint32_t capabilities = 0;   // Capability bits (capabilities_of<YourDriver>(), driver_of.hpp)
+  std::vector<OptionSpec> options;  // accepted option keys
   DriverFactory factory = nullptr;
 };
 

@@ -53,10 +53,10 @@ class Driver {
 // capabilities (the host's gate, host/capability_gate.hpp).
 template <Capability C>
 struct CapabilityTraits;
-#define SNAPMGR_CAPABILITY_TRAITS(id, interface_type, name, accessor_name, bit, minor) \
-  template <>                                                                       \
-  struct CapabilityTraits<Capability::id> {                                         \
-    using Interface = interface_type;                                               \
+#define SNAPMGR_CAPABILITY_TRAITS(id, interface_type, name, accessor_name, bit, minor)        \
+  template <>                                                                                 \
+  struct CapabilityTraits<Capability::id> {                                                   \
+    using Interface = interface_type;                                                         \
     static constexpr interface_type* (Driver::*accessor)() noexcept = &Driver::accessor_name; \
   };
 SNAPMGR_CAPABILITIES(SNAPMGR_CAPABILITY_TRAITS)

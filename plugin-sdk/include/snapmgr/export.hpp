@@ -23,5 +23,4 @@ using DescriptorFunction = const DriverDescriptor*();
 inline constexpr const char* kEntryPointName = "snapmgr_driver_descriptor_v1";
 }  // namespace snapmgr
 
-#define SNAPMGR_EXPORT_DRIVER(descriptor_function) \
-  BOOST_DLL_ALIAS(descriptor_function, snapmgr_driver_descriptor_v1)
+#define SNAPMGR_EXPORT_DRIVER(descriptor_function) BOOST_DLL_ALIAS(descriptor_function, snapmgr_driver_descriptor_v1)

@@ -36,8 +36,7 @@ inline Error unexpected_exception(std::string_view what, const std::exception_pt
       if (exception) std::rethrow_exception(exception);
     } catch (const std::exception& e) {
       cause = e.what();
-    } catch (...) {
-    }
+    } catch (...) {}
     return Error::backend(std::string(what) + " failed unexpectedly: " + cause);
   } catch (...) {
     return Error(ErrorCode::BackendError, std::string());

@@ -25,20 +25,20 @@
 namespace snapmgr {
 
 struct ManageableSnapshot {
-  StringMap reference;               // identifies the snapshot, e.g. {"source-name": "lvol0"}
-  std::uint64_t size_bytes = 0;      // exact size on the backend, in bytes
-  StringMap source_reference;        // the origin volume, e.g. {"source-name": "volume-<uuid>"}
-  bool in_use = false;               // something on the backend uses it (open, exported, active)
-  std::optional<std::string> reason; // another reason it is not safe to adopt, if any
-  StringMap extra_info;              // free-form facts for operators, e.g. {"type": "thin"}
+  StringMap reference;                // identifies the snapshot, e.g. {"source-name": "lvol0"}
+  std::uint64_t size_bytes = 0;       // exact size on the backend, in bytes
+  StringMap source_reference;         // the origin volume, e.g. {"source-name": "volume-<uuid>"}
+  bool in_use = false;                // something on the backend uses it (open, exported, active)
+  std::optional<std::string> reason;  // another reason it is not safe to adopt, if any
+  StringMap extra_info;               // free-form facts for operators, e.g. {"type": "thin"}
 };
 
 struct ManageableVolume {
-  StringMap reference;               // identifies the volume, e.g. {"source-name": "volume-<uuid>"}
-  std::uint64_t size_bytes = 0;      // exact size on the backend, in bytes
-  bool in_use = false;               // something on the backend uses it
-  std::optional<std::string> reason; // another reason it is not safe to adopt, if any
-  StringMap extra_info;              // free-form facts for operators
+  StringMap reference;                // identifies the volume, e.g. {"source-name": "volume-<uuid>"}
+  std::uint64_t size_bytes = 0;       // exact size on the backend, in bytes
+  bool in_use = false;                // something on the backend uses it
+  std::optional<std::string> reason;  // another reason it is not safe to adopt, if any
+  StringMap extra_info;               // free-form facts for operators
 };
 
 }  // namespace snapmgr

@@ -35,15 +35,15 @@ class Logger {
 };
 
 struct Command {
-  std::vector<std::string> argv;                            // argv[0] is looked up in PATH
-  std::vector<std::pair<std::string, std::string>> env;     // added to the host's environment
-  std::chrono::milliseconds timeout{30000};                 // the process is killed after this
+  std::vector<std::string> argv;                         // argv[0] is looked up in PATH
+  std::vector<std::pair<std::string, std::string>> env;  // added to the host's environment
+  std::chrono::milliseconds timeout{30000};              // the process is killed after this
 };
 
 struct CommandOutput {
-  int exit_code = 0;     // the process's exit status (128+N when killed by signal N)
-  std::string out;       // everything it wrote to stdout
-  std::string err;       // everything it wrote to stderr
+  int exit_code = 0;  // the process's exit status (128+N when killed by signal N)
+  std::string out;    // everything it wrote to stdout
+  std::string err;    // everything it wrote to stderr
 };
 
 class CommandRunner {

@@ -22,10 +22,9 @@
 #define SNAPMGR_STRINGIFY_IMPL(x) #x
 #define SNAPMGR_STRINGIFY(x) SNAPMGR_STRINGIFY_IMPL(x)
 
-#define SNAPMGR_SDK_VERSION                                                       \
-  SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MAJOR)                                    \
-  "." SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MINOR) "." SNAPMGR_STRINGIFY( \
-      SNAPMGR_SDK_VERSION_PATCH)
+#define SNAPMGR_SDK_VERSION                    \
+  SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MAJOR) \
+  "." SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MINOR) "." SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_PATCH)
 
 // The standard library and its ABI:
 //   libstdc++: "libstdc++/cxx11abi=<_GLIBCXX_USE_CXX11_ABI>" (1: the C++11 std::string, 0: the old one)
@@ -40,8 +39,7 @@
 
 // "<standard library>/<its ABI>/sdk<major>", e.g. "libstdc++/cxx11abi=1/sdk2". SDK 2.0 wrote
 // "<gcc|clang>/cxx11abi=<0|1>/sdk2"; the host reads that legacy form too (docs/writing-a-driver.md).
-#define SNAPMGR_BUILD_FINGERPRINT \
-  SNAPMGR_STDLIB_FINGERPRINT "/sdk" SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MAJOR)
+#define SNAPMGR_BUILD_FINGERPRINT SNAPMGR_STDLIB_FINGERPRINT "/sdk" SNAPMGR_STRINGIFY(SNAPMGR_SDK_VERSION_MAJOR)
 
 namespace snapmgr {
 

@@ -31,9 +31,9 @@
 
 #include <gtest/gtest.h>
 
+#include "snapmgr/collect.hpp"
 #include "snapmgr/conformance/boundary_guard.hpp"
 #include "snapmgr/conformance/kit.hpp"
-#include "snapmgr/collect.hpp"
 #include "snapmgr/string_map.hpp"
 
 namespace snapmgr::conformance {

@@ -39,7 +39,7 @@ struct KitSettings {
   // How long a call whose deadline has already passed (or is 1 ms away) may take to return.
   std::chrono::milliseconds return_bound{5'000};
   std::chrono::milliseconds hook_timeout{600'000};  // each hook command is killed after this
-  bool verbose = false;  // also print the driver's debug and info log lines
+  bool verbose = false;                             // also print the driver's debug and info log lines
 };
 
 class Kit {
