@@ -31,24 +31,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<PostgresTestServer> g_server;
+[[maybe_unused]] auto* const g_environment = testing::register_shared_postgres();
 
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    std::string error;
-    g_server = PostgresTestServer::start(error);
-    ASSERT_TRUE(g_server) << "PostgreSQL did not start: " << error;
-  }
-  void TearDown() override { g_server.reset(); }
-};
-
-[[maybe_unused]] auto* const g_environment = ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
-
-PostgresTestServer& server() {
-  if (!g_server) throw std::runtime_error("the test PostgreSQL server is not running");
-  return *g_server;
-}
+PostgresTestServer& server() { return testing::shared_postgres(); }
 
 // Brings the server back if a test stopped it and failed before restarting it.
 void ensure_running() {

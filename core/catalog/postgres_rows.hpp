@@ -11,11 +11,12 @@
 #include <pqxx/transaction_base>
 
 #include "core/catalog/catalog.hpp"
+#include "core/catalog/row_columns.hpp"
 
 namespace snapmgr::core::postgres_rows {
 
-extern const char* const kVolumeColumns;    // in read_volume's order
-extern const char* const kSnapshotColumns;  // in read_snapshot's order
+using core::kSnapshotColumns;  // in read_snapshot's order
+using core::kVolumeColumns;    // in read_volume's order
 
 VolumeRecord read_volume(const pqxx::row& row);
 SnapshotRecord read_snapshot(const pqxx::row& row);

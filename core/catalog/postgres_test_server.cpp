@@ -196,4 +196,27 @@ PostgresTestServer::~PostgresTestServer() {
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
+namespace {
+
+std::unique_ptr<PostgresTestServer> g_shared;
+
+class SharedPostgres : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    std::string error;
+    g_shared = PostgresTestServer::start(error);
+    ASSERT_TRUE(g_shared) << "PostgreSQL did not start: " << error;
+  }
+  void TearDown() override { g_shared.reset(); }
+};
+
+}  // namespace
+
+::testing::Environment* register_shared_postgres() { return ::testing::AddGlobalTestEnvironment(new SharedPostgres); }
+
+PostgresTestServer& shared_postgres() {
+  if (!g_shared) throw std::runtime_error("the test PostgreSQL server is not running");
+  return *g_shared;
+}
+
 }  // namespace snapmgr::core::testing

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 namespace snapmgr::core::testing {
 
 class PostgresTestServer {
@@ -56,5 +58,11 @@ class PostgresTestServer {
   uid_t uid_ = 0;  // the server's user (0: ours)
   gid_t gid_ = 0;
 };
+
+// One server for a whole test executable: `register_shared_postgres()` (once, at namespace
+// scope) adds the GoogleTest environment that starts it before the first test and stops it after
+// the last; `shared_postgres()` is that server (throws std::runtime_error when it is not running).
+::testing::Environment* register_shared_postgres();
+PostgresTestServer& shared_postgres();
 
 }  // namespace snapmgr::core::testing

@@ -4,13 +4,6 @@
 
 namespace snapmgr::core::sqlite_rows {
 
-const char* const kVolumeColumns =
-    "id, project_id, user_id, name, description, status, size_gib, backend, cluster, availability_zone, "
-    "volume_type, bootable, provider_reference, created_at, updated_at, deleted, pool";
-const char* const kSnapshotColumns =
-    "id, volume_id, project_id, user_id, name, description, status, size_gib, backend, provider_reference, "
-    "progress, created_at, updated_at, deleted";
-
 namespace {
 
 std::optional<std::string> optional_text(const SQLite::Column& c) {

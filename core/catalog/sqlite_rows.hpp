@@ -9,11 +9,12 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "core/catalog/catalog.hpp"
+#include "core/catalog/row_columns.hpp"
 
 namespace snapmgr::core::sqlite_rows {
 
-extern const char* const kVolumeColumns;    // in read_volume's order
-extern const char* const kSnapshotColumns;  // in read_snapshot's order
+using core::kSnapshotColumns;  // in read_snapshot's order
+using core::kVolumeColumns;    // in read_volume's order
 
 VolumeRecord read_volume(SQLite::Statement& row);
 SnapshotRecord read_snapshot(SQLite::Statement& row);

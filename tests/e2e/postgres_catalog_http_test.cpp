@@ -27,19 +27,9 @@ using namespace std::chrono_literals;
 
 constexpr const char* kVolume = "volume-66666666-6666-6666-6666-666666666666";
 
-std::unique_ptr<PostgresTestServer> g_server;
+[[maybe_unused]] auto* const g_environment = core::testing::register_shared_postgres();
 
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    std::string error;
-    g_server = PostgresTestServer::start(error);
-    ASSERT_TRUE(g_server) << "PostgreSQL did not start: " << error;
-  }
-  void TearDown() override { g_server.reset(); }
-};
-
-[[maybe_unused]] auto* const g_environment = ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
+PostgresTestServer& server() { return core::testing::shared_postgres(); }
 
 std::string config(const std::string& url) {
   return R"(
@@ -71,9 +61,9 @@ bool leaks_password(const std::string& text) { return text.find(PostgresTestServ
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 
 TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers) {
-  ASSERT_TRUE(g_server);
-  g_server->create_database("daemon");
-  auto daemon = SnapmgrdProcess::start("pg", config(g_server->url("daemon")),
+  ASSERT_NO_THROW(server());
+  server().create_database("daemon");
+  auto daemon = SnapmgrdProcess::start("pg", config(server().url("daemon")),
                                        {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}});
   ASSERT_TRUE(daemon);
   ApiClient api(daemon->port());
@@ -99,19 +89,19 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
   }
   ASSERT_EQ(status, "available");
   auto row =
-      g_server->query("daemon", "SELECT status, backend, provider_reference FROM volumes WHERE id = '" + id + "'");
+      server().query("daemon", "SELECT status, backend, provider_reference FROM volumes WHERE id = '" + id + "'");
   ASSERT_EQ(row.size(), 1u) << "the row is in PostgreSQL";
   EXPECT_EQ(row[0][0], "available");
   EXPECT_EQ(row[0][1], "node1@fake1");
-  EXPECT_EQ(g_server->query("daemon", "SELECT count(*) FROM services WHERE host = 'node1' AND backend = 'fake1'")[0][0],
+  EXPECT_EQ(server().query("daemon", "SELECT count(*) FROM services WHERE host = 'node1' AND backend = 'fake1'")[0][0],
             "1");
 
-  g_server->stop();
+  server().stop();
   auto down = api.get("/v3/p1/volumes");
   EXPECT_EQ(down.status, 503) << down.body;
   const std::string message = down.fault_message("serviceUnavailable");
   EXPECT_EQ(message.rfind("catalog unavailable: ", 0), 0u) << message;
-  EXPECT_NE(message.find(g_server->url("daemon")), std::string::npos) << message;
+  EXPECT_NE(message.find(server().url("daemon")), std::string::npos) << message;
   EXPECT_FALSE(leaks_password(message));
   auto one = api.get("/v3/p1/volumes/" + id);
   EXPECT_EQ(one.status, 503) << one.body;
@@ -119,7 +109,7 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
   EXPECT_EQ(api.get("/").status, 300) << "the process still serves what needs no catalog";
 
   std::string error;
-  ASSERT_TRUE(g_server->restart(error)) << error;
+  ASSERT_TRUE(server().restart(error)) << error;
   auto back = api.get("/v3/p1/volumes");
   ASSERT_EQ(back.status, 200) << back.body;
   ASSERT_EQ(back.json().at("volumes").as_array().size(), 1u);
@@ -130,9 +120,9 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
 }
 
 TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreachableServerClearly) {
-  ASSERT_TRUE(g_server);
-  g_server->create_database("refused");
-  const std::string url = g_server->url("refused");
+  ASSERT_NO_THROW(server());
+  server().create_database("refused");
+  const std::string url = server().url("refused");
   auto [code, log] = SnapmgrdProcess::run_expecting_failure("pg-wrong", config(url), {{"pg.pass", "wrong-secret\n"}});
   EXPECT_EQ(code, 1) << log;
   EXPECT_NE(log.find("snapmgrd: not started: catalog unavailable: cannot connect to " + url), std::string::npos) << log;
@@ -162,10 +152,10 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   EXPECT_NE(out2.str().find("catalog: PostgreSQL " + url + ": reachable, empty (created at start-up)"),
             std::string::npos)
       << out2.str();
-  EXPECT_EQ(g_server->query("refused", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0][0], "0");
+  EXPECT_EQ(server().query("refused", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0][0], "0");
 
   // Unreachable: start-up tries for kCatalogStartupWait, then gives up with the reason.
-  g_server->stop();
+  server().stop();
   std::ostringstream out3, err3;
   EXPECT_EQ(core::check_config(dir + "/snapmgr.yaml", out3, err3), 1);
   EXPECT_NE(err3.str().find("Connection refused"), std::string::npos) << err3.str();
@@ -183,7 +173,7 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::string error;
-  EXPECT_TRUE(g_server->restart(error)) << error;
+  EXPECT_TRUE(server().restart(error)) << error;
 }
 
 }  // namespace
