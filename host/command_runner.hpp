@@ -1,7 +1,8 @@
-// The CommandRunner drivers receive (SDK services.hpp), on Boost.Process v2: argv only — there is
-// no shell anywhere, so a reference like "x; rm -rf /" stays one literal argument —, stdin
-// closed, stdout and stderr captured, every other file descriptor closed in the child, and the
-// process killed (SIGKILL) when its timeout expires.
+// The CommandRunner drivers receive (SDK services.hpp): posix_spawn starts the command, Boost.Process
+// v2 waits for it and kills it. argv only — there is no shell anywhere, so a reference like
+// "x; rm -rf /" stays one literal argument —, stdin from /dev/null, stdout and stderr captured,
+// every other file descriptor closed in the child, and the process killed (SIGKILL) when its
+// timeout expires.
 //
 // Thread-safety: `run` may be called from many threads at once; each call is independent.
 #pragma once
