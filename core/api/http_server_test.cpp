@@ -2,11 +2,11 @@
 #include "core/api/http_server.hpp"
 
 #include <future>
-#include <regex>
 #include <thread>
 
 #include <sys/resource.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -103,9 +103,7 @@ TEST(HttpServer, ListensOnAFreePortAndKeepsConnectionsAlive) {
   EXPECT_EQ(boost::json::parse(second.body()).at("target").as_string(), "/b");
   std::string id1(first["x-openstack-request-id"]);
   std::string id2(second["x-openstack-request-id"]);
-  EXPECT_TRUE(
-      std::regex_match(id1, std::regex("req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
-      << id1;
+  EXPECT_THAT(id1, ::testing::MatchesRegex("req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_NE(id1, id2);
   // The handler ran inside the request's RequestIdScope.
   EXPECT_EQ(boost::json::parse(first.body()).at("logged_id").as_string(), id1);

@@ -1,10 +1,11 @@
 #include "core/api/microversion.hpp"
 
 #include <optional>
-#include <regex>
 
 #include <boost/algorithm/string/case_conv.hpp>
 #include <boost/algorithm/string/trim.hpp>
+
+#include "host/text_checks.hpp"
 
 namespace snapmgr::core::api {
 namespace {
@@ -40,13 +41,18 @@ std::optional<std::string> standard_header_version(const std::vector<std::string
 }  // namespace
 
 snapmgr::Result<ApiVersion, ApiError> parse_version_string(std::string_view text) {
-  static const std::regex kVersion(R"(^([1-9]\d*)\.([1-9]\d*|0)$)");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(text.begin(), text.end(), m, kVersion) || m[1].length() > 6 || m[2].length() > 6) {
+  // <major>.<minor>: 1-6 digits each, no leading zero (a minor may be 0).
+  const auto dot = text.find('.');
+  const std::string_view major = text.substr(0, dot);
+  const std::string_view minor = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+  auto number = [](std::string_view digits) {
+    return is_digits(digits) && digits.size() <= 6 && (digits[0] != '0' || digits.size() == 1);
+  };
+  if (!number(major) || major == "0" || !number(minor)) {
     return ApiError::bad_request("API Version String " + std::string(text) +
                                  " is of invalid format. Must be of format MajorNum.MinorNum.");
   }
-  return ApiVersion{std::stoi(m[1].str()), std::stoi(m[2].str())};
+  return ApiVersion{std::stoi(std::string(major)), std::stoi(std::string(minor))};
 }
 
 snapmgr::Result<ApiVersion, ApiError> requested_version(const std::vector<std::string_view>& standard,

@@ -25,7 +25,7 @@ TEST(Microversion, LegacyHeaderCountsOnlyWithoutAVolumeEntry) {
 }
 
 TEST(Microversion, MalformedVersionIs400WithCindersText) {
-  for (const char* bad : {"3.", "3.x", "03.1", "3.01", "abc", "", "3.8.1"}) {
+  for (const char* bad : {"3.", "3.x", "03.1", "3.01", "abc", "", "3.8.1", "0.1", ".5", "1234567.0", "3.1234567"}) {
     auto v = requested_version({std::string("volume ") + bad}, {});
     ASSERT_FALSE(v.ok()) << bad;
     EXPECT_EQ(v.error().status, 400) << bad;

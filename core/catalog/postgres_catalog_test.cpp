@@ -427,5 +427,15 @@ TEST_F(PostgresCatalogTest, TheFactoryReadsThePasswordFileAndProbesForCheckConfi
   EXPECT_LT(std::chrono::steady_clock::now() - waited, 10s);
 }
 
+TEST(PostgresUrl, DisplayedUrlsHoldNoPassword) {
+  EXPECT_EQ(redact_postgres_url("postgresql://snapmgr@db:5432/cat"), "postgresql://snapmgr@db:5432/cat");
+  EXPECT_EQ(redact_postgres_url("postgresql://u:secret@db/cat"), "postgresql://u:***@db/cat");
+  EXPECT_EQ(redact_postgres_url("postgresql://u:p@ss:w0rd@db/cat"), "postgresql://u:***@db/cat");
+  EXPECT_EQ(redact_postgres_url("postgres://db/cat?sslmode=require&password=x&user=u"),
+            "postgres://db/cat?sslmode=require&password=***&user=u");
+  EXPECT_EQ(redact_postgres_url("postgresql://db/cat?password=x#frag"), "postgresql://db/cat?password=***#frag");
+  EXPECT_EQ(redact_postgres_url("postgresql://db/cat?old_password=x"), "postgresql://db/cat?old_password=x");
+}
+
 }  // namespace
 }  // namespace snapmgr::core

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include <pqxx/errorhandler>
 #include <pqxx/except>
@@ -54,10 +53,24 @@ std::string one_line(const std::string& text) {
 }
 
 std::string redact_postgres_url(const std::string& url) {
-  static const std::regex kUserinfoPassword(R"(^([a-z]+://[^:/?#@]*):[^@/?#]*@)");
-  static const std::regex kPasswordParam(R"(([?&]password=)[^&#]*)");
-  std::string out = std::regex_replace(url, kUserinfoPassword, "$1:***@");
-  return std::regex_replace(out, kPasswordParam, "$1***");
+  std::string out = url;
+  // user:password@ — the userinfo is what precedes the authority's last '@'.
+  const auto scheme_end = out.find("://");
+  const std::size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const std::size_t authority_end = std::min(out.find_first_of("/?#", authority), out.size());
+  const auto at = out.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  if (at != std::string::npos && at >= authority) {
+    const auto colon = out.find(':', authority);
+    if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  // password=... among the query parameters.
+  for (auto p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
+    const std::size_t value = p + 9;
+    const std::size_t value_end = std::min(out.find_first_of("&#", value), out.size());
+    out.replace(value, value_end - value, "***");
+  }
+  return out;
 }
 
 // Server notices (and libpqxx's own warnings, e.g. a commit in doubt) go to the host log at

@@ -2,12 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "core/config/advertise_url.hpp"
+#include "host/text_checks.hpp"
 #include "host/yaml_values.hpp"
 
 namespace snapmgr::core {
@@ -89,12 +91,17 @@ std::string default_plugin_dir() {
 
 void parse_listen(Checker& c, const OptionValue& v, HostConfig& config) {
   const std::string& text = v.as_string();
-  static const std::regex kListen(R"(^\[?([0-9A-Fa-f:.]+)\]?:([0-9]{1,5})$)");
-  std::smatch m;
+  // <address>:<port>, the address optionally in brackets (IPv6); the port 1-5 digits.
+  const auto colon = text.rfind(':');
+  std::string_view address_text = std::string_view(text).substr(0, colon == std::string::npos ? 0 : colon);
+  const std::string_view port_text =
+      colon == std::string::npos ? std::string_view() : std::string_view(text).substr(colon + 1);
+  if (address_text.size() >= 2 && address_text.front() == '[' && address_text.back() == ']')
+    address_text = address_text.substr(1, address_text.size() - 2);
   boost::system::error_code ec;
-  if (std::regex_match(text, m, kListen)) {
-    auto address = boost::asio::ip::make_address(m[1].str(), ec);
-    long port = std::stol(m[2].str());
+  if (is_name_of(address_text, ":.", 255) && is_digits(port_text) && port_text.size() <= 5) {
+    auto address = boost::asio::ip::make_address(address_text, ec);
+    long port = std::stol(std::string(port_text));
     if (!ec && port <= 65535) {
       config.listen_address = address.to_string();
       config.listen_port = static_cast<std::uint16_t>(port);
@@ -116,9 +123,8 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
   c.only_keys(entry, path, {"name", "driver", "cluster", "pool", "disabled", "max_concurrent_calls", "options"});
   BackendConfig b;
   b.line = entry.line();
-  static const std::regex kName(R"(^[A-Za-z0-9_.-]{1,64}$)");
   if (auto* v = c.get(entry, path, "name", snapmgr::OptionType::String, true)) {
-    if (!std::regex_match(v->as_string(), kName)) {
+    if (!is_name_of(v->as_string(), "_.-", 64)) {
       c.error(v->line(), path + ".name",
               "'" + v->as_string() + "' is not a valid backend name (1-64 of A-Z a-z 0-9 _ . -)");
     } else if (auto it = seen.find(v->as_string()); it != seen.end()) {
@@ -137,9 +143,8 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
   if (auto* v = c.get(entry, path, "cluster", snapmgr::OptionType::String)) b.cluster = v->as_string();
   // Cinder's LVM driver names its one pool after the backend; the pool is the part after '#'
   // in a volume's host, so it must not be empty or contain '#' or '@'.
-  static const std::regex kPool(R"(^[A-Za-z0-9_.:-]{1,255}$)");
   if (auto* v = c.get(entry, path, "pool", snapmgr::OptionType::String)) {
-    if (!std::regex_match(v->as_string(), kPool)) {
+    if (!is_name_of(v->as_string(), "_.:-", 255)) {
       c.error(v->line(), path + ".pool",
               "'" + v->as_string() + "' is not a valid pool name (1-255 of A-Z a-z 0-9 _ . : -)");
     }
@@ -205,16 +210,18 @@ void parse_catalog(Checker& c, const OptionValue& v, HostConfig& config) {
   catalog.line = v.line();
   if (auto* u = c.get(v, "catalog", "url", T::String, true)) {
     const std::string& url = u->as_string();
-    static const std::regex kScheme(R"(^postgres(ql)?://[^\s]*$)");
+    const bool postgres_scheme = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+    const bool has_space = std::any_of(url.begin(), url.end(), [](unsigned char ch) { return std::isspace(ch); });
     // userinfo = what precedes the last '@' of the authority (up to the first '/', '?' or '#').
     const std::string authority = url.substr(0, url.find_first_of("/?#", url.find("://") + 3));
     const auto at = authority.rfind('@');
     const bool password_in_userinfo =
         at != std::string::npos && authority.substr(0, at).find(':', authority.find("://") + 3) != std::string::npos;
-    static const std::regex kPasswordParam(R"([?&]password=)");
-    if (!std::regex_match(url, kScheme)) {
+    const bool password_param =
+        url.find("?password=") != std::string::npos || url.find("&password=") != std::string::npos;
+    if (!postgres_scheme || has_space) {
       c.error(u->line(), "catalog.url", "expected a PostgreSQL URL: postgresql://user@host:port/dbname (no spaces)");
-    } else if (password_in_userinfo || std::regex_search(url, kPasswordParam)) {
+    } else if (password_in_userinfo || password_param) {
       c.error(u->line(), "catalog.url",
               "the URL must not contain a password: put the password in a file and name it in "
               "catalog.password_file");
@@ -245,8 +252,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
                "adoption_workers", "listing_max_age_ms", "max_connections", "catalog", "backends", "advertise_url",
                "report_interval_s", "service_down_time_s"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
-    static const std::regex kHost(R"(^[A-Za-z0-9_.-]{1,255}$)");
-    if (!std::regex_match(v->as_string(), kHost)) {
+    if (!is_name_of(v->as_string(), "_.-", 255)) {
       c.error(v->line(), "host",
               "'" + v->as_string() + "' is not a valid host name (A-Z a-z 0-9 _ . -; no '@' or '#')");
     }

@@ -6,9 +6,9 @@
 //
 // Thread-safety: the methods keep no state but the root path; renames are atomic, so two
 // adoptions of the same file cannot both succeed.
+#include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <system_error>
 #include <utility>
 
@@ -21,8 +21,11 @@ namespace fs = std::filesystem;
 // What a name may be. Checked before any file is touched, so "../x", "a;b", a NUL or 10,000
 // characters never reach the file system, and listing shows only names adoption accepts.
 bool valid_name(const std::string& s) {
-  static const std::regex kName("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
-  return std::regex_match(s, kName);
+  auto word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  return !s.empty() && s.size() <= 100 && word(s[0]) &&
+         std::all_of(s.begin() + 1, s.end(), [&](char c) { return word(c) || c == '.' || c == '-'; });
 }
 
 // "<volume>@<snapshot>" split at '@', or nothing.

@@ -1,26 +1,56 @@
 #include "nfs_options.hpp"
 
+#include <algorithm>
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "file_names.hpp"
 
 namespace snapmgr::nfs {
+namespace {
+
+bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// Every character an ASCII letter or digit or one of `punctuation`.
+bool only_chars(std::string_view s, std::string_view punctuation) {
+  return std::all_of(s.begin(), s.end(),
+                     [punctuation](char c) { return is_alnum(c) || punctuation.find(c) != std::string_view::npos; });
+}
+
+// The server of "server:/export": a name or IPv4 address (letters, digits, ._-), or an IPv6
+// address in brackets; nullopt when `text` is not of that form.
+std::optional<std::string> nfs_server_of(const std::string& text) {
+  std::size_t end = 0;  // one past the server
+  if (!text.empty() && text[0] == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close == 1) return std::nullopt;
+    const std::string_view inside = std::string_view(text).substr(1, close - 1);
+    const bool address_chars = std::all_of(inside.begin(), inside.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
+    });
+    if (!address_chars) return std::nullopt;
+    end = close + 1;
+  } else {
+    end = text.find(':');
+    if (end == std::string::npos || end == 0 || !only_chars(std::string_view(text).substr(0, end), "._-"))
+      return std::nullopt;
+  }
+  if (text.compare(end, 2, ":/") != 0) return std::nullopt;
+  return text.substr(0, end);
+}
+
+}  // namespace
 
 Result<ShareSpec> parse_share(const std::string& text) {
   ShareSpec spec;
   spec.text = text;
   if (text.empty()) return Error::invalid_config("a share is empty");
   // server:/export — the server is a name or IPv4 address, or an IPv6 address in brackets.
-  static const std::regex kNfsShare(R"(^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(/.*)$)");
-  std::smatch m;
-  if (std::regex_match(text, m, kNfsShare)) {
+  if (auto server = nfs_server_of(text)) {
     spec.is_nfs = true;
-    spec.server = m[1].str();
-    spec.export_path = m[2].str();
-    static const std::regex kExportPath(R"(^/[A-Za-z0-9._~+,=@%/-]*$)");
-    if (!std::regex_match(spec.export_path, kExportPath)) {
+    spec.server = *server;
+    spec.export_path = text.substr(server->size() + 1);
+    if (!only_chars(spec.export_path, "._~+,=@%/-")) {
       return Error::invalid_config("share '" + printable(text) +
                                    "': the export path may only hold letters, digits and ._~+,=@%/-");
     }

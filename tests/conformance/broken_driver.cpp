@@ -8,11 +8,11 @@
 // Descriptor.* checks must not, and an undeclared capability that appears after the loader's look.
 //
 // Thread-safety: one mutex guards the inventory.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -21,6 +21,15 @@
 
 namespace broken {
 using namespace snapmgr;
+
+// 1-128 of A-Z a-z 0-9 _ . -, not starting with '.' or '-'.
+bool valid_name(const std::string& s) {
+  auto word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  return !s.empty() && s.size() <= 128 && word(s[0]) &&
+         std::all_of(s.begin() + 1, s.end(), [&](char c) { return word(c) || c == '.' || c == '-'; });
+}
 
 constexpr std::uint64_t kMiB = 1ULL << 20;
 
@@ -191,10 +200,9 @@ class BrokenDriver final : public Driver,
 
   // The name a reference gives, checked before anything is looked up.
   Result<std::string> name_of(const StringMap& reference) const {
-    static const std::regex kName("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     const std::string* name = reference.find("source-name");
     if (broken("accept_malformed")) return name ? *name : std::string();
-    if (!name || !std::regex_match(*name, kName))
+    if (!name || !valid_name(*name))
       return Error::invalid_reference("expected {\"source-name\": <name>} with a name of A-Z a-z 0-9 _ . -");
     auto alias = aliases_.find(*name);
     return alias != aliases_.end() ? alias->second : *name;

@@ -1,9 +1,9 @@
 // POST manage (both paths) and os-unmanage against a real snapmgrd: every status and message of
 // docs/cinder-compatibility.md §2.6, §2.7 and §2.10, the API reference's response shapes, and the
 // deliberate differences of §6.2–§6.4 (400 instead of 500, 409 for a duplicate adoption).
-#include <regex>
 #include <thread>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "main_daemon.hpp"
@@ -15,8 +15,9 @@ using namespace std::chrono_literals;
 
 const std::string kLegacy = "/v3/p1/os-snapshot-manage";
 const std::string kV3 = "/v3/p1/manageable_snapshots";
-const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-const std::regex kTimestamp(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})");
+// POSIX extended regular expressions, as GoogleTest's MatchesRegex takes them (whole-string match).
+constexpr const char* kUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+constexpr const char* kTimestamp = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}";
 
 class ManageSnapshot : public ::testing::Test {
  protected:
@@ -59,8 +60,8 @@ TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
   EXPECT_EQ(keys(s), (std::vector<std::string>{"id", "created_at", "updated_at", "name", "description", "volume_id",
                                                "status", "size", "metadata"}));
   const std::string id(s.at("id").as_string());
-  EXPECT_TRUE(std::regex_match(id, kUuid)) << id;
-  EXPECT_TRUE(std::regex_match(std::string(s.at("created_at").as_string()), kTimestamp)) << s.at("created_at");
+  EXPECT_THAT(id, ::testing::MatchesRegex(kUuid));
+  EXPECT_THAT(std::string(s.at("created_at").as_string()), ::testing::MatchesRegex(kTimestamp));
   EXPECT_TRUE(s.at("updated_at").is_null());
   EXPECT_EQ(s.at("name").as_string(), "new_snapshot");
   EXPECT_EQ(s.at("description").as_string(), "this is a new snapshot");

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -54,6 +53,18 @@ class IscsiEnvironment final : public ::testing::Environment {
 }  // namespace
 
 std::string hook_path() { return std::string(SNAPMGR_SOURCE_DIR) + "/tests/fixtures/iscsi/hook"; }
+
+std::string portal_printed_by_setup(const std::string& out) {
+  const std::string_view prefix = "portals: [\"127.0.0.1:";
+  std::string_view text = out;
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.substr(0, prefix.size()) != prefix || text.size() < prefix.size() + 3 ||
+      text.substr(text.size() - 2) != "\"]")
+    return "";
+  const std::string_view port = text.substr(prefix.size(), text.size() - prefix.size() - 2);
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos) return "";
+  return "127.0.0.1:" + std::string(port);
+}
 
 snapmgr::CommandOutput run_hook(const std::string& workspace, const std::string& action) {
   core::ProcessCommandRunner runner;
@@ -112,10 +123,8 @@ void IscsiFixture::set_up() {
   start_guardian();
   auto setup = run_hook(workspace_, "setup");
   ASSERT_EQ(setup.exit_code, 0) << "hook setup failed: " << setup.err;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_match(setup.out, m, std::regex(R"re(portals: \["(127\.0\.0\.1:[0-9]+)"\]\n?)re")))
-      << "hook setup printed: " << setup.out;
-  portal_ = m[1];
+  portal_ = portal_printed_by_setup(setup.out);
+  ASSERT_FALSE(portal_.empty()) << "hook setup printed: " << setup.out;
   // For IscsiFixtureHook.TheGuardianTearsDownAfterTheTestProcessCrashes, which runs this program
   // as a child that must die right after set-up, without any tear-down of its own.
   if (const char* report = std::getenv("SNAPMGR_ISCSI_TEST_CRASH_REPORT")) {

@@ -34,6 +34,10 @@ inline constexpr const char* kVolumePattern = R"(iqn\.2026-11\.io\.snapmgr:(?P<n
 std::string hook_path();
 snapmgr::CommandOutput run_hook(const std::string& workspace, const std::string& action);
 
+// The portal a hook set-up printed — `portals: ["127.0.0.1:<port>"]` and an optional newline —
+// or "" when it printed anything else.
+std::string portal_printed_by_setup(const std::string& out);
+
 class IscsiFixture {
  public:
   static IscsiFixture& get();

@@ -10,10 +10,10 @@
 // file, which the tests expect never to exist.
 //
 // Thread-safety: one mutex guards the inventory; no call blocks.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <regex>
 
 #include "snapmgr/sdk.hpp"
 
@@ -33,8 +33,11 @@ struct Object {
 };
 
 bool valid_name(const std::string& s) {
-  static const std::regex kName("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
-  return std::regex_match(s, kName);
+  auto word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
+  return !s.empty() && s.size() <= 100 && word(s[0]) &&
+         std::all_of(s.begin() + 1, s.end(), [&](char c) { return word(c) || c == '.' || c == '-'; });
 }
 
 StringMap named(const std::string& name) { return StringMap{{"source-name", name}}; }

@@ -2,11 +2,11 @@
 // ABI or fingerprint mismatch; these checks cover what it does not judge: names, versions,
 // capability bits and the option specs snapmgrd validates configurations against.
 #include <cstring>
-#include <regex>
 #include <set>
 
 #include "checks/registry.hpp"
 #include "host/build_fingerprint.hpp"
+#include "host/text_checks.hpp"
 #include "snapmgr/version.hpp"
 
 namespace snapmgr::conformance {
@@ -15,9 +15,21 @@ namespace {
 const DriverDescriptor& descriptor() { return Kit::get().descriptor(); }
 
 // Names used in configuration files and file names: the driver and option keys.
-bool is_config_name(const std::string& s) {
-  static const std::regex kName("[A-Za-z0-9_.-]{1,64}");
-  return std::regex_match(s, kName);
+bool is_config_name(const std::string& s) { return core::is_name_of(s, "_.-", 64); }
+
+// A version like 1.2.3: 2 to 4 dot-separated numbers, then optionally [-+] and a suffix of
+// letters, digits, '.' and '-' (1.2.3-rc1, 2.0+build.5).
+bool is_driver_version(std::string_view s) {
+  const auto suffix = s.find_first_of("-+");
+  if (suffix != std::string_view::npos && !core::is_name_of(s.substr(suffix + 1), ".-", s.size())) return false;
+  std::string_view numbers = s.substr(0, suffix);
+  int parts = 0;
+  for (std::size_t dot = 0; dot != std::string_view::npos; ++parts) {
+    dot = numbers.find('.');
+    if (!core::is_digits(numbers.substr(0, dot))) return false;
+    numbers = dot == std::string_view::npos ? std::string_view() : numbers.substr(dot + 1);
+  }
+  return parts >= 2 && parts <= 4;
 }
 
 // "2.0": the SDK version the driver was built against.
@@ -44,8 +56,7 @@ void register_descriptor_checks() {
 
   add_check("Descriptor", "VendorAndVersionAreSet", kind, [](BuiltinCheck&) {
     EXPECT_FALSE(descriptor().vendor.empty()) << in_check() << "expected a vendor name, found an empty string";
-    static const std::regex kVersion(R"([0-9]+(\.[0-9]+){1,3}([-+][0-9A-Za-z.-]+)?)");
-    EXPECT_TRUE(std::regex_match(descriptor().version, kVersion))
+    EXPECT_TRUE(is_driver_version(descriptor().version))
         << in_check() << "driver version '" << descriptor().version
         << "': expected a version like 1.2.3 (shown by snapmgrd --list-drivers and --check-config)";
   });
