@@ -1,8 +1,9 @@
 // --copy-catalog (catalog_copy.hpp) from real SQLite files, made by the SQLite catalog, into
 // databases of one real PostgreSQL 15 server for this executable: a round trip equal in every
-// row and column, tables and columns a later migration adds, one transaction, and each refusal
-// (a non-empty or foreign database, a missing, foreign, garbage or wrongly versioned file,
-// different schemas, a wrong password) leaving the database as it was.
+// row and column, tables and columns a later migration adds, one transaction whose row counts
+// are checked before it commits, and each refusal (a non-empty or foreign database, a missing,
+// foreign, garbage or wrongly versioned file, different schemas, a wrong password) leaving the
+// database as it was.
 #include "core/catalog/catalog_copy.hpp"
 
 #include <atomic>
@@ -278,6 +279,25 @@ TEST_F(CatalogCopyTest, IsOneTransactionAValueItCannotCopyLeavesNoRowBehind) {
   EXPECT_NE(copied.error().message.find("column deleted: 2 is not a boolean (0 or 1); nothing was copied"),
             std::string::npos)
       << copied.error().message;
+  for (const char* table : kTables) EXPECT_EQ(count(database, table), "0") << table;
+}
+
+TEST_F(CatalogCopyTest, CountsTheRowsOfEachTableBeforeCommittingAndCommitsNothingWhenTheyDiffer) {
+  const auto database = new_database();
+  ASSERT_TRUE(PostgresCatalog::open(settings(database)).ok());
+  // A trigger that loses a row: what the count after the inserts is there to notice.
+  server().query(database,
+                 "SET ROLE snapmgr;"
+                 "CREATE FUNCTION lose_a_row() RETURNS trigger LANGUAGE plpgsql AS "
+                 "$$ BEGIN DELETE FROM volume_metadata WHERE key = 'empty'; RETURN NULL; END $$;"
+                 "CREATE TRIGGER lose_a_row AFTER INSERT ON volume_metadata "
+                 "FOR EACH STATEMENT EXECUTE FUNCTION lose_a_row()");
+  auto copied = copy_catalog(sqlite_.path(), settings(database));
+  ASSERT_FALSE(copied.ok());
+  EXPECT_EQ(copied.error().fault, Fault::Internal);
+  EXPECT_EQ(copied.error().message, "verifying the copy failed: table volume_metadata has 6 rows in " + sqlite_.path() +
+                                        ", 6 were read and 5 are in " + server().url(database) +
+                                        "; nothing was copied");
   for (const char* table : kTables) EXPECT_EQ(count(database, table), "0") << table;
 }
 
