@@ -17,7 +17,12 @@ int main(int argc, char** argv) {
       "config,c", po::value<std::string>(), "run the service with this configuration file")(
       "check-config", po::value<std::string>(), "check a configuration file and its plugins, then exit")(
       "list-drivers", "print the drivers found in the plugin path and their capabilities")(
-      "plugin-path", po::value<std::vector<std::string>>(), "plugin directory for --list-drivers (repeatable)");
+      "plugin-path", po::value<std::vector<std::string>>(), "plugin directory for --list-drivers (repeatable)")(
+      "copy-catalog", po::value<std::vector<std::string>>()->multitoken(),
+      "<sqlite file> <postgresql url>: copy a single node's SQLite catalog into an empty PostgreSQL database "
+      "(stop the node first; see docs/configuration.md), then exit")(
+      "password-file", po::value<std::string>(),
+      "for --copy-catalog: a file whose first line is the PostgreSQL password");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -38,6 +43,15 @@ int main(int argc, char** argv) {
   if (vm.count("check-config")) {
     return snapmgr::core::check_config(vm["check-config"].as<std::string>(), std::cout, std::cerr);
   }
+  if (vm.count("copy-catalog")) {
+    const auto& args = vm["copy-catalog"].as<std::vector<std::string>>();
+    if (args.size() != 2) {
+      std::cerr << "snapmgrd: --copy-catalog takes two arguments: <sqlite file> <postgresql url>\n";
+      return 2;
+    }
+    const std::string password_file = vm.count("password-file") ? vm["password-file"].as<std::string>() : "";
+    return snapmgr::core::copy_catalog_to_postgres(args[0], args[1], password_file, std::cout, std::cerr);
+  }
   if (vm.count("list-drivers")) {
     std::vector<std::string> dirs;
     if (vm.count("plugin-path")) dirs = vm["plugin-path"].as<std::vector<std::string>>();
@@ -48,7 +62,7 @@ int main(int argc, char** argv) {
     return snapmgr::core::list_drivers(dirs, std::cout, std::cerr);
   }
   if (!vm.count("config")) {
-    std::cerr << "snapmgrd: give -c <config file> (or --check-config, --list-drivers, --help)\n";
+    std::cerr << "snapmgrd: give -c <config file> (or --check-config, --list-drivers, --copy-catalog, --help)\n";
     return 2;
   }
   return snapmgr::core::run_daemon(vm["config"].as<std::string>());

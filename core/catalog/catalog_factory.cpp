@@ -28,24 +28,26 @@ bool refused_by_server(const std::string& message) {
 
 }  // namespace
 
+ServiceResult<std::string> read_password_file(const std::string& path, const std::string& setting) {
+  std::ifstream in(path);
+  if (!in) return ServiceError{Fault::Internal, setting + ": cannot read '" + path + "': " + std::strerror(errno)};
+  std::string password;
+  std::getline(in, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
+  if (password.empty()) {
+    return ServiceError{Fault::Internal, setting + ": '" + path + "' is empty (its first line is the password)"};
+  }
+  return password;
+}
+
 ServiceResult<PostgresSettings> postgres_settings(const CatalogConfig& catalog) {
   PostgresSettings settings;
   settings.url = catalog.url;
   settings.pool_size = catalog.pool_size;
   if (!catalog.password_file.empty()) {
-    std::ifstream in(catalog.password_file);
-    if (!in) {
-      return ServiceError{Fault::Internal, "catalog.password_file: cannot read '" + catalog.password_file +
-                                               "': " + std::strerror(errno)};
-    }
-    std::getline(in, settings.password);
-    while (!settings.password.empty() && (settings.password.back() == '\r' || settings.password.back() == ' ')) {
-      settings.password.pop_back();
-    }
-    if (settings.password.empty()) {
-      return ServiceError{Fault::Internal, "catalog.password_file: '" + catalog.password_file +
-                                               "' is empty (its first line is the password)"};
-    }
+    auto password = read_password_file(catalog.password_file, "catalog.password_file");
+    if (!password) return password.error();
+    settings.password = std::move(*password);
   }
   return settings;
 }

@@ -20,6 +20,11 @@ namespace snapmgr::core {
 
 inline constexpr std::chrono::seconds kCatalogStartupWait{10};
 
+// The password in the file at `path`: its first line, without a trailing CR or spaces. Internal
+// error naming `setting` (the option that gave the path) and the file when it cannot be read or
+// is empty. Shared by the catalog settings and `--copy-catalog --password-file`.
+ServiceResult<std::string> read_password_file(const std::string& path, const std::string& setting);
+
 // The PostgreSQL settings of `catalog`, with the password read from its password_file
 // (first line; Internal error naming the file when it cannot be read or is empty).
 ServiceResult<PostgresSettings> postgres_settings(const CatalogConfig& catalog);

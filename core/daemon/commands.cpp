@@ -1,5 +1,6 @@
 #include "core/daemon/commands.hpp"
 
+#include "core/catalog/catalog_copy.hpp"
 #include "core/catalog/catalog_factory.hpp"
 #include "core/daemon/startup.hpp"
 #include "host/plugin_loader.hpp"
@@ -52,6 +53,39 @@ int list_drivers(const std::vector<std::string>& plugin_dirs, std::ostream& out,
         << " |\n";
   }
   return !drivers.plugins().empty() && drivers.refusals().empty() ? 0 : 1;
+}
+
+int copy_catalog_to_postgres(const std::string& sqlite_path, const std::string& url, const std::string& password_file,
+                             std::ostream& out, std::ostream& err) {
+  const auto fail = [&](const std::string& message) {
+    err << "snapmgrd --copy-catalog: " << message << "\n";
+    return 1;
+  };
+  // The URL is not quoted back here: a refused one may hold a password.
+  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+    return fail("expected a PostgreSQL URL: postgresql://user@host:port/dbname");
+  }
+  if (redact_postgres_url(url) != url) {
+    return fail("the URL must not contain a password: put the password in a file and give --password-file");
+  }
+  PostgresSettings settings;
+  settings.url = url;
+  if (!password_file.empty()) {
+    auto password = read_password_file(password_file, "--password-file");
+    if (!password) return fail(password.error().message);
+    settings.password = std::move(*password);
+  }
+  auto copied = copy_catalog(sqlite_path, settings);
+  if (!copied) {
+    fail(copied.error().message);
+    return copied.error().fault == Fault::Conflict ? kCopyTargetNotEmpty : 1;
+  }
+  std::size_t total = 0;
+  for (const auto& table : copied->tables) total += table.rows;
+  out << "copied " << sqlite_path << " (schema version " << copied->schema_version << ") to " << copied->target << ": "
+      << total << " rows\n";
+  for (const auto& table : copied->tables) out << "  " << table.name << ": " << table.rows << "\n";
+  return 0;
 }
 
 }  // namespace snapmgr::core

@@ -18,4 +18,13 @@ int check_config(const std::string& config_path, std::ostream& out, std::ostream
 // driver loaded and none was refused.
 int list_drivers(const std::vector<std::string>& plugin_dirs, std::ostream& out, std::ostream& err);
 
+// `--copy-catalog <sqlite file> <postgresql url> [--password-file <file>]`: copies a single
+// node's SQLite catalog into an empty PostgreSQL database (core/catalog/catalog_copy.hpp) and
+// prints the rows copied per table. The password, if any, is the first line of `password_file`
+// (as catalog.password_file); the URL must not contain one. Exit codes: 0 copied, 3 the database
+// is not empty (nothing changed), 1 any other failure (one line on `err`, nothing copied).
+inline constexpr int kCopyTargetNotEmpty = 3;
+int copy_catalog_to_postgres(const std::string& sqlite_path, const std::string& url, const std::string& password_file,
+                             std::ostream& out, std::ostream& err);
+
 }  // namespace snapmgr::core
