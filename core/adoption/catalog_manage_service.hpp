@@ -75,6 +75,7 @@ class CatalogManageService final : public ManageService {
   std::vector<std::string> served_backends() const;
   ServiceResult<std::vector<Job>> claim(std::vector<std::string> backends, const std::vector<std::string>& not_again,
                                         std::size_t limit);
+  std::string serving_backend(const std::string& row_backend) const;
   // Runs one claimed job; `request_id` "" means the one stored in its row.
   void run_job(const Job& job, const std::string& request_id);
   void mark_snapshot_error(const std::string& id, const std::string& reason);

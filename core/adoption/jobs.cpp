@@ -58,6 +58,17 @@ ServiceResult<std::vector<Job>> CatalogManageService::claim(std::vector<std::str
   return jobs;
 }
 
+// The local backend a job of `row_backend` runs on: that backend, or — for another member's
+// backend in a cluster (served_backends) — this node's up backend of the same name in a cluster.
+std::string CatalogManageService::serving_backend(const std::string& row_backend) const {
+  if (backends_.find(row_backend)) return row_backend;
+  const std::string name = row_backend.substr(row_backend.find('@') + 1);
+  for (const auto& b : backends_.all()) {
+    if (b->up() && !b->cluster.empty() && b->name == name) return b->key;
+  }
+  return row_backend;
+}
+
 void CatalogManageService::run_job(const Job& job, const std::string& request_id) {
   auto chosen = [&](const std::string& stored) {
     if (!request_id.empty()) return request_id;
@@ -72,6 +83,7 @@ void CatalogManageService::run_job(const Job& job, const std::string& request_id
       return;
     }
     if (!*row || (*row)->status != job.status) return;
+    (*row)->backend = serving_backend((*row)->backend);  // the row in the catalog keeps its own
     if (job.status == "creating")
       finish_volume_adoption(**row, chosen((*row)->job_request_id));
     else
@@ -84,6 +96,7 @@ void CatalogManageService::run_job(const Job& job, const std::string& request_id
     return;
   }
   if (!*row || (*row)->status != job.status) return;
+  (*row)->backend = serving_backend((*row)->backend);
   if (job.status == "creating")
     adopt_snapshot_job(**row, chosen((*row)->job_request_id));
   else
