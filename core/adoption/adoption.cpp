@@ -1,7 +1,7 @@
 // Adoption: synchronous validation (a failure leaves no row and no backend change), insert the
-// row `creating`, answer, then the driver's adopt step on a worker → `available` or `error`.
-#include <boost/asio/post.hpp>
-
+// row `creating` — the job, with the request id and (snapshots) the inspected size — and answer;
+// a worker of a node serving the backend claims it and runs the driver's adopt step →
+// `available` or `error`.
 #include "core/adoption/catalog_manage_service.hpp"
 #include "core/adoption/host_resolution.hpp"
 #include "core/adoption/ids.hpp"
@@ -102,14 +102,12 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   row.provider_reference = canonical;
   row.metadata = request.metadata;
   row.created_at = now_timestamp();
+  row.job_request_id = caller.request_id;
+  row.job_size_gib = round_up_to_gib(inspected->size_bytes);
   if (auto st = catalog_->insert_snapshot(row); !st) return st.error();
   log().info("snapshot {} adopting {} on {} (volume {})", row.id, to_canonical_json(canonical), row.backend,
              volume->id);
-
-  const std::int64_t size_gib = round_up_to_gib(inspected->size_bytes);
-  boost::asio::post(workers_, [this, row, volume_reference, size_gib, rid = caller.request_id] {
-    finish_snapshot_adoption(row, volume_reference, size_gib, rid);
-  });
+  jobs_.wake();
   return row;
 }
 
@@ -201,9 +199,10 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   row.provider_reference = canonical;
   row.metadata = request.metadata;
   row.created_at = now_timestamp();
+  row.job_request_id = caller.request_id;
   if (auto st = catalog_->insert_volume(row); !st) return st.error();
   log().info("volume {} adopting {} on {}", row.id, to_canonical_json(canonical), row.backend);
-  boost::asio::post(workers_, [this, row, rid = caller.request_id] { finish_volume_adoption(row, rid); });
+  jobs_.wake();
   return row;
 }
 

@@ -1,10 +1,15 @@
 #include "core/adoption/catalog_manage_service.hpp"
 
+#include <algorithm>
+
 #include "core/adoption/host_resolution.hpp"
 #include "core/logging/logging.hpp"
 
 namespace snapmgr::core {
 namespace {
+
+// The job workers' safety-net poll (shorter when report_interval_s is).
+constexpr std::chrono::milliseconds kJobPollInterval{5000};
 
 template <class Listing, class Fetch>
 auto list_across(const BackendRegistry& backends, const ListingQuery& query, Fetch fetch)
@@ -32,7 +37,8 @@ CatalogManageService::CatalogManageService(std::unique_ptr<Catalog> catalog, con
       report_interval_(config.report_interval_s),
       service_down_time_(config.service_down_time_s),
       listings_(*catalog_, call_timeout_, std::chrono::milliseconds(config.listing_max_age_ms)),
-      workers_(static_cast<std::size_t>(config.adoption_workers)) {}
+      jobs_(static_cast<std::size_t>(config.adoption_workers),
+            std::min<std::chrono::milliseconds>(kJobPollInterval, report_interval_)) {}
 
 CatalogManageService::~CatalogManageService() {
   {
@@ -41,7 +47,8 @@ CatalogManageService::~CatalogManageService() {
   }
   heartbeat_cv_.notify_all();
   if (heartbeat_.joinable()) heartbeat_.join();
-  workers_.join();  // queued adoptions finish; each driver call is bounded by its deadline
+  catalog_->on_jobs_queued(nullptr);
+  jobs_.stop();  // running jobs finish; each driver call is bounded by its deadline
   log().info("adoption workers stopped; catalog closed");
 }
 

@@ -1,7 +1,12 @@
-// Start-up recovery: rows a previous process left `creating` or `unmanaging` (it was killed
-// between the 202 and the end of the background step) are finished now, or set to `error` with
-// a logged reason. Adoption is finished by repeating the driver's adopt call, which the SDK
-// requires to be idempotent for an object already adopted under the same id.
+// Start-up: the jobs left for this node — rows `creating` or `unmanaging` that a previous process
+// of this host claimed (it was killed between the 202 and the end of the background step), that
+// nobody claimed yet, or that a node now down claimed — are claimed and finished before serving,
+// or set to `error` with a logged reason. Only rows of backends this node serves are touched
+// (and rows of its own host on backends removed from its configuration, which nobody else can
+// finish). Adoption is finished by repeating the driver's adopt call, which the SDK requires to be
+// idempotent for an object already adopted under the same id.
+#include <algorithm>
+
 #include "core/adoption/catalog_manage_service.hpp"
 #include "core/adoption/host_resolution.hpp"
 #include "core/backends/driver_call.hpp"
@@ -9,48 +14,81 @@
 #include "core/logging/logging.hpp"
 
 namespace snapmgr::core {
+namespace {
+
+constexpr std::size_t kRecoveryBatch = 64;
+
+const char* kind_name(ObjectKind kind) { return kind == ObjectKind::Volume ? "volume" : "snapshot"; }
+
+}  // namespace
 
 void CatalogManageService::recover() {
   RowQuery interrupted;
   interrupted.statuses = {"creating", "unmanaging"};
   auto volumes = catalog_->find_volumes(interrupted);
   auto snapshots = catalog_->find_snapshots(interrupted);
+  std::vector<std::string> backends = served_backends();
   if (!volumes.ok() || !snapshots.ok()) {
     log().error("recovery: cannot read the catalog: {}", (!volumes.ok() ? volumes.error() : snapshots.error()).message);
-    return;
+  } else {
+    // This host's rows on backends it no longer has: it is their only owner.
+    auto add_removed = [&](const std::string& backend) {
+      if (backend.rfind(host_ + "@", 0) == 0 && !backends_.find(backend) &&
+          std::find(backends.begin(), backends.end(), backend) == backends.end())
+        backends.push_back(backend);
+    };
+    for (const auto& v : *volumes) add_removed(v.backend);
+    for (const auto& s : *snapshots) add_removed(s.backend);
+    std::vector<std::string> handled;
+    while (true) {
+      auto jobs = claim(backends, handled, kRecoveryBatch);
+      if (!jobs.ok()) {
+        log().error("recovery: cannot claim jobs: {}", jobs.error().message);
+        break;
+      }
+      if (jobs->empty()) break;
+      // Volumes first (claim_jobs' order): a snapshot's adoption needs its volume's final reference.
+      for (const Job& job : *jobs) {
+        handled.push_back(job.id);
+        if (job.previous_claimer == host_) {
+          log().warn("recovery: {} {} was left '{}' by a previous process", kind_name(job.kind), job.id, job.status);
+        } else if (!job.previous_claimer.empty()) {
+          log().warn("recovery: {} {} is '{}', taken over from {} (down)", kind_name(job.kind), job.id, job.status,
+                     job.previous_claimer);
+        }
+        run_job(job, "recovery");
+      }
+    }
   }
-  // Volumes first: a snapshot's adoption needs its volume's final provider reference.
-  for (const auto& v : *volumes) {
-    log().warn("recovery: volume {} was left '{}' by a previous process", v.id, v.status);
-    if (v.status == "creating")
-      recover_volume_adoption(v);
-    else
-      finish_volume_unmanage(v, "recovery");
-  }
-  for (const auto& s : *snapshots) {
-    log().warn("recovery: snapshot {} was left '{}' by a previous process", s.id, s.status);
-    if (s.status == "creating")
-      recover_snapshot_adoption(s);
-    else
-      finish_snapshot_unmanage(s, "recovery");
-  }
+  catalog_->on_jobs_queued([this] { jobs_.wake(); });
+  jobs_.start([this](const std::vector<std::string>& not_again,
+                     std::size_t limit) { return claim(served_backends(), not_again, limit); },
+              [this](const Job& job) { run_job(job, ""); });
 }
 
-void CatalogManageService::recover_volume_adoption(const VolumeRecord& row) { finish_volume_adoption(row, "recovery"); }
-
-void CatalogManageService::recover_snapshot_adoption(const SnapshotRecord& row) {
-  RequestIdScope scope("recovery");
+void CatalogManageService::adopt_snapshot_job(const SnapshotRecord& row, const std::string& request_id) {
+  RequestIdScope scope(request_id);
   auto volume = catalog_->find_volume(row.volume_id);
-  if (!volume.ok() || !*volume)
-    return mark_snapshot_error(row.id, "interrupted adoption: its volume " + row.volume_id + " is gone");
+  if (!volume.ok()) {
+    log().warn("snapshot {} adoption: cannot read its volume (retried later): {}", row.id, volume.error().message);
+    return;
+  }
+  if (!*volume) return mark_snapshot_error(row.id, "interrupted adoption: its volume " + row.volume_id + " is gone");
   if ((*volume)->status != "available" && (*volume)->status != "in-use") {
     return mark_snapshot_error(row.id, "interrupted adoption: its volume is " + (*volume)->status);
   }
+  if (row.job_size_gib)
+    return finish_snapshot_adoption(row, (*volume)->provider_reference, *row.job_size_gib, request_id);
+  recover_snapshot_adoption(row, (*volume)->provider_reference);
+}
+
+void CatalogManageService::recover_snapshot_adoption(const SnapshotRecord& row,
+                                                     const snapmgr::StringMap& volume_reference) {
+  RequestIdScope scope("recovery");
   auto backend = backend_of_row(backends_, row.backend);
   if (!backend.ok()) return mark_snapshot_error(row.id, "interrupted adoption: " + backend.error().message);
   snapmgr::SnapshotAdoption* adoption = (*backend)->snapshot_adoption();
   if (!adoption) return mark_snapshot_error(row.id, "interrupted adoption: the driver no longer adopts snapshots");
-  const snapmgr::StringMap volume_reference = (*volume)->provider_reference;
   const std::string what = "completing the adoption of snapshot " + row.id + " on " + row.backend;
   auto place = enter_within(**backend, call_timeout_);
   if (!place.ok()) return mark_snapshot_error(row.id, what + ": " + place.error().message);

@@ -1,9 +1,8 @@
 // Unmanage: `available`/`error` → `unmanaging` (conditional, so concurrent unmanages and
-// adoptions cannot both win), answer, then on a worker the driver's release capability (if the
-// driver has one: SnapshotRelease, VolumeRelease) and a soft delete. A failed release leaves the
+// adoptions cannot both win; the `unmanaging` row is the job), answer, then on a worker of a node
+// serving the backend the driver's release capability (if the driver has one: SnapshotRelease,
+// VolumeRelease) and a soft delete. A failed release leaves the
 // row in `error`. The backend object is never deleted or modified by snapmgr.
-#include <boost/asio/post.hpp>
-
 #include "core/adoption/catalog_manage_service.hpp"
 #include "core/adoption/host_resolution.hpp"
 #include "core/backends/driver_call.hpp"
@@ -59,6 +58,7 @@ ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapsho
   RowUpdate start;
   start.expected_status = {"available", "error"};
   start.status = "unmanaging";
+  start.job_request_id = caller.request_id;
   auto applied = catalog_->update_snapshot(snapshot_id, start);
   if (!applied.ok()) return applied.error();
   if (!*applied) {
@@ -68,7 +68,7 @@ ServiceStatus CatalogManageService::unmanage_snapshot(const std::string& snapsho
   }
   log().info("snapshot {} unmanaging (backend object {} is left in place)", snapshot_id,
              to_canonical_json(row->provider_reference));
-  boost::asio::post(workers_, [this, r = *row, rid = caller.request_id] { finish_snapshot_unmanage(r, rid); });
+  jobs_.wake();
   return Done{};
 }
 
@@ -102,12 +102,13 @@ ServiceStatus CatalogManageService::unmanage_volume(const std::string& volume_id
   start.expected_status = {"available", "error"};
   start.status = "unmanaging";
   start.require_no_live_snapshots = true;
+  start.job_request_id = caller.request_id;
   auto applied = catalog_->update_volume(volume_id, start);
   if (!applied.ok()) return applied.error();
   if (!*applied) return invalid;
   log().info("volume {} unmanaging (backend object {} is left in place)", volume_id,
              to_canonical_json(row->provider_reference));
-  boost::asio::post(workers_, [this, r = *row, rid = caller.request_id] { finish_volume_unmanage(r, rid); });
+  jobs_.wake();
   return Done{};
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,14 +46,41 @@ struct RowQuery {
 };
 
 // A conditional update: applied only when the row is live and (if `expected_status` is not
-// empty) its status is one of them. `updated_at` is set on every applied update.
+// empty) its status is one of them. `updated_at` is set on every applied update. An update
+// that sets `status` (or soft-deletes) also ends the row's job claim (claim_jobs).
 struct RowUpdate {
   std::vector<std::string> expected_status;
   std::optional<std::string> status;
   std::optional<std::int64_t> size_gib;
   std::optional<snapmgr::StringMap> provider_reference;
-  bool soft_delete = false;                // sets deleted, deleted_at and status "deleted"
-  bool require_no_live_snapshots = false;  // volumes: apply only when no live snapshot refers to it
+  bool soft_delete = false;                   // sets deleted, deleted_at and status "deleted"
+  bool require_no_live_snapshots = false;     // volumes: apply only when no live snapshot refers to it
+  std::optional<std::string> job_request_id;  // the request queueing the job this update starts
+};
+
+// A background job: a live row `creating` (the driver's adopt step is due) or `unmanaging` (the
+// driver's release and the soft delete are due). The row is the job; nothing else is queued.
+struct Job {
+  ObjectKind kind = ObjectKind::Volume;
+  std::string id;
+  std::string status;            // "creating" or "unmanaging"
+  std::string backend;           // the row's "<host>@<backend>"
+  std::string previous_claimer;  // claimed_by before this claim: "" (unclaimed), the claimer, or a host that is down
+};
+
+// Which jobs a claim_jobs call may take, for whom.
+struct JobClaim {
+  std::string claimer;                // the claiming node's host, recorded as the row's claimed_by
+  std::vector<std::string> backends;  // row backends ("<host>@<backend>") whose jobs the claimer works on
+  // A job claimed by another host is taken over when that host's service for the row's backend
+  // (the service row of host claimed_by and backend name the part of the row's backend after the
+  // '@') has no heartbeat at or after this timestamp, or does not exist: that service is down.
+  std::string down_before;
+  // The claimer's own claims that must not be taken again (its jobs under way). Its other claims
+  // are taken again: a previous process of the same host left them, or a job could not write
+  // its outcome.
+  std::vector<std::string> running;
+  std::size_t limit = 1;
 };
 
 struct ManagedReference {
@@ -64,7 +92,8 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
 
-  // Changes whenever a volume or snapshot row is written by this process; lets callers cache
+  // Changes whenever a volume or snapshot row is written (by this process, or — on a catalog
+  // shared by several processes — by another, once this one heard of it); lets callers cache
   // data derived from the catalog. It is odd while a write is in progress (from before its
   // commit until its statement has returned — SQLite's automatic WAL checkpoint runs inside the
   // statement, after the commit is visible) and even otherwise. So data derived after reading
@@ -107,6 +136,21 @@ class Catalog {
 
   // Live rows of a kind on one backend: what "already managed" is decided against.
   virtual ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) = 0;
+
+  // Claims up to `claim.limit` jobs of `claim.backends`, volumes first, oldest first, in one
+  // transaction: unclaimed jobs, jobs claimed by a host that is down, and the claimer's own
+  // claims not in `claim.running`; each is recorded as claimed by `claim.claimer` (claimed_at:
+  // now). Concurrent claims never return the same job (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite:
+  // one writer). A claim ends when the row's status changes. Claims leave generation() alone:
+  // they change nothing a record shows.
+  virtual ServiceResult<std::vector<Job>> claim_jobs(const JobClaim& claim) = 0;
+
+  // `wake` is called — on a catalog thread, so it must return at once — whenever another process
+  // sharing this catalog may have queued a job (PostgreSQL: a notification, or the notification
+  // connection was re-made and some may have been missed). nullptr removes it; once that call
+  // returned, the previous `wake` is not running and is never called again. A catalog only one
+  // process uses never calls it: the process queueing a job wakes its own workers.
+  virtual void on_jobs_queued(std::function<void()> wake) { (void)wake; }
 };
 
 }  // namespace snapmgr::core

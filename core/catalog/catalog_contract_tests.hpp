@@ -35,6 +35,16 @@ void drop_service_registry_columns(Impl& impl) {
   }
 }
 
+// Back to before migration 4 (the job columns); the same SQL on every catalog.
+template <class Impl>
+void drop_job_columns(Impl& impl) {
+  for (const char* column : {"claimed_by", "claimed_at", "job_request_id"}) {
+    impl.exec(std::string("ALTER TABLE volumes DROP COLUMN ") + column);
+    impl.exec(std::string("ALTER TABLE snapshots DROP COLUMN ") + column);
+  }
+  impl.exec("ALTER TABLE snapshots DROP COLUMN job_size_gib");
+}
+
 inline Metadata stored_volume_metadata(Catalog& catalog, const std::string& id) {
   return (*catalog.find_volume(id))->metadata;
 }
@@ -357,25 +367,27 @@ TYPED_TEST_P(CatalogContractTest, MigrationTwoGivesEarlierVolumesTheirBackendsNa
   // back to schema version 1: no pool column, no service registry columns (migration 3)
   this->impl_.exec("ALTER TABLE volumes DROP COLUMN pool");
   drop_service_registry_columns(this->impl_);
+  drop_job_columns(this->impl_);
   this->impl_.set_schema_version(1);
   auto reopened = this->impl_.open();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*(*reopened)->find_volume("v1"))->pool, "fake1");
   EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 3);
+  EXPECT_EQ(latest_schema_version(), 4);
 }
 
 TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults) {
   this->catalog_.reset();
   // a version-2 catalog with one registered service
   drop_service_registry_columns(this->impl_);
+  drop_job_columns(this->impl_);
   this->impl_.exec(
       "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
       "VALUES ('node1', 'fake1', 'c1', false, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
   this->impl_.set_schema_version(2);
   auto reopened = this->impl_.open();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_EQ(this->impl_.schema_version(), 3);
+  EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
   auto services = (*reopened)->services();
   ASSERT_TRUE(services.ok()) << services.error().message;
   ASSERT_EQ(services->size(), 1u);

@@ -1,6 +1,8 @@
 #include "core/catalog/postgres_catalog.hpp"
 
+#include <cstdio>
 #include <map>
+#include <random>
 
 #include <pqxx/prepared_statement>
 #include <pqxx/transaction>
@@ -30,15 +32,44 @@ using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only
 
 }  // namespace
 
-PostgresCatalog::PostgresCatalog(const PostgresSettings& settings) : pool_(settings) {}
-PostgresCatalog::~PostgresCatalog() = default;
+PostgresCatalog::PostgresCatalog(const PostgresSettings& settings) : pool_(settings) {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  instance_ = text;
+}
+
+PostgresCatalog::~PostgresCatalog() { listener_.reset(); }
 
 ServiceResult<std::unique_ptr<PostgresCatalog>> PostgresCatalog::open(const PostgresSettings& settings) {
   std::unique_ptr<PostgresCatalog> catalog(new PostgresCatalog(settings));
   auto migrated = catalog->run<Done>("migrating the schema",
                                      [&](pqxx::connection& c) { return migrate_postgres(c, catalog->display_url()); });
   if (!migrated) return migrated.error();
+  PostgresCatalog* self = catalog.get();
+  auto listener = PostgresListener::start(
+      catalog->pool_, {kCatalogChannel, kJobsChannel},
+      {[self](const std::string& channel, const std::string& payload) { self->heard(channel, payload); },
+       [self] { self->missed(); }});
+  if (!listener) return listener.error();
+  catalog->listener_ = std::move(*listener);
   return catalog;
+}
+
+void PostgresCatalog::notify(pqxx::transaction_base& tx, bool job_queued) const {
+  tx.exec_params("SELECT pg_notify($1, $2)", kCatalogChannel, instance_);
+  if (job_queued) tx.exec_params("SELECT pg_notify($1, $2)", kJobsChannel, instance_);
+}
+
+void PostgresCatalog::heard(const std::string& channel, const std::string& payload) {
+  if (payload == instance_) return;
+  if (channel == kCatalogChannel) generation_.fetch_add(2);  // parity kept: see Catalog::generation()
+  if (channel == kJobsChannel) wake_workers();
+}
+
+void PostgresCatalog::missed() {
+  generation_.fetch_add(2);
+  wake_workers();
 }
 
 ServiceStatus PostgresCatalog::upsert_service(const VolumeServiceRow& row) {
@@ -102,14 +133,16 @@ ServiceStatus PostgresCatalog::insert_volume(const VolumeRecord& v) {
     pqxx::work tx(c);
     try {
       tx.exec_params(std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
-                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16)",
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
                      v.id, v.project_id, v.user_id, nullable(v.name), nullable(v.description), v.status, v.size_gib,
                      v.backend, v.cluster, v.availability_zone, nullable(v.volume_type), v.bootable,
-                     to_canonical_json(v.provider_reference), v.created_at, nullable(v.updated_at), v.pool);
+                     to_canonical_json(v.provider_reference), v.created_at, nullable(v.updated_at), v.pool,
+                     v.job_request_id);
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Volume), v.id, v.metadata);
     } catch (const pqxx::unique_violation&) {
       return conflict("volume", v.backend, v.provider_reference);
     }
+    notify(tx, v.status == "creating");
     WriteWindow window(*this);
     commit(tx, c);
     return Done{};
@@ -117,6 +150,8 @@ ServiceStatus PostgresCatalog::insert_volume(const VolumeRecord& v) {
 }
 
 ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
+  const std::optional<std::string> size_text =
+      s.job_size_gib ? std::optional<std::string>(std::to_string(*s.job_size_gib)) : std::nullopt;
   return run<Done>("inserting snapshot " + s.id, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
     // FOR SHARE: the parent's status cannot change (an unmanage starting) until this commits.
@@ -128,14 +163,15 @@ ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
     }
     try {
       tx.exec_params(std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
-                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false)",
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false, $14, $15)",
                      s.id, s.volume_id, s.project_id, s.user_id, nullable(s.name), nullable(s.description), s.status,
                      s.size_gib, s.backend, to_canonical_json(s.provider_reference), s.progress, s.created_at,
-                     nullable(s.updated_at));
+                     nullable(s.updated_at), s.job_request_id, nullable(size_text));
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Snapshot), s.id, s.metadata);
     } catch (const pqxx::unique_violation&) {
       return conflict("snapshot", s.backend, s.provider_reference);
     }
+    notify(tx, s.status == "creating");
     WriteWindow window(*this);
     commit(tx, c);
     return Done{};
@@ -230,6 +266,8 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
   } else if (update.status) {
     sql += ", status = " + rows::bind(params, *update.status);
   }
+  if (update.soft_delete || update.status) sql += ", claimed_by = '', claimed_at = NULL";
+  if (update.job_request_id) sql += ", job_request_id = " + rows::bind(params, *update.job_request_id);
   if (update.size_gib) sql += ", size_gib = " + rows::bind(params, std::to_string(*update.size_gib));
   if (update.provider_reference) {
     sql += ", provider_reference = " + rows::bind(params, to_canonical_json(*update.provider_reference));
@@ -245,6 +283,8 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
     }
     sql += ")";
   }
+  const bool queues_job =
+      !update.soft_delete && update.status && (*update.status == "creating" || *update.status == "unmanaging");
   const std::string what = std::string("updating ") + (snapshots ? "snapshot " : "volume ") + id;
   return run<bool>(what, [&](pqxx::connection& c) -> ServiceResult<bool> {
     pqxx::work tx(c);
@@ -254,6 +294,7 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
       // concurrent write changes before this one commits.
       tx.exec_params(std::string("SELECT 1 FROM ") + table + " WHERE id = $1 FOR NO KEY UPDATE", id);
       applied = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)).affected_rows() > 0;
+      if (applied) notify(tx, queues_job);
     } catch (const pqxx::unique_violation&) {
       if (!update.provider_reference) throw;
       return conflict(snapshots ? "snapshot" : "volume", "its backend", *update.provider_reference);

@@ -35,6 +35,7 @@ ServiceResult<std::optional<Metadata>> PostgresCatalog::update_metadata(ObjectKi
         if (replace) tx.exec_params(std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = $1", id);
         rows::write_metadata(tx, t, id, metadata);
         Metadata after = rows::read_metadata(tx, t, id);
+        notify(tx, false);
         WriteWindow window(*this);
         commit(tx, c);
         return std::optional<Metadata>(std::move(after));
@@ -51,6 +52,7 @@ ServiceResult<bool> PostgresCatalog::delete_metadata_key(ObjectKind kind, const 
         tx.exec_params(std::string("DELETE FROM ") + t.table + " WHERE " + t.id_column + " = $1 AND key = $2", id, key)
             .affected_rows() > 0;
     if (removed) {
+      notify(tx, false);
       WriteWindow window(*this);
       commit(tx, c);
     }

@@ -19,6 +19,7 @@
 
 #include "core/catalog/catalog_contract_tests.hpp"
 #include "core/catalog/catalog_factory.hpp"
+#include "core/catalog/catalog_job_contract_tests.hpp"
 #include "core/catalog/migrations.hpp"
 #include "core/catalog/postgres_migrations.hpp"
 #include "core/catalog/postgres_test_server.hpp"
@@ -81,6 +82,7 @@ class PostgresCatalogUnderTest {
 };
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CatalogContractTest, PostgresCatalogUnderTest);
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CatalogJobContractTest, PostgresCatalogUnderTest);
 
 namespace {
 
@@ -399,7 +401,7 @@ TEST_F(PostgresCatalogTest, TheFactoryReadsThePasswordFileAndProbesForCheckConfi
   config.catalog = CatalogConfig{impl_.settings().url, file, 2, 1};
   auto probed = probe_catalog(config);
   ASSERT_TRUE(probed.ok()) << probed.error().message;
-  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 3 (this snapmgrd: 3)");
+  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 4 (this snapmgrd: 4)");
   auto opened = open_catalog(config, 0s);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_TRUE((*opened)->insert_volume(volume("v1", "volume-a")).ok());

@@ -87,6 +87,18 @@ const char* const kMigrations[] = {
     ALTER TABLE services ADD COLUMN advertise_url TEXT NOT NULL DEFAULT '';
     ALTER TABLE services ADD COLUMN backend_up BOOLEAN NOT NULL DEFAULT true;
     )sql",
+    // 4: the background job a `creating` / `unmanaging` row is (catalog.hpp, claim_jobs): who
+    // claimed it and when, the request that queued it, and for a snapshot the size found before
+    // the 202. Rows queued before it are unclaimed, with no request id and no stored size.
+    R"sql(
+    ALTER TABLE volumes ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE volumes ADD COLUMN claimed_at TEXT;
+    ALTER TABLE volumes ADD COLUMN job_request_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE snapshots ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE snapshots ADD COLUMN claimed_at TEXT;
+    ALTER TABLE snapshots ADD COLUMN job_request_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE snapshots ADD COLUMN job_size_gib BIGINT;
+    )sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

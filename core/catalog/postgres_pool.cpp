@@ -105,12 +105,17 @@ PostgresPool::PostgresPool(PostgresSettings settings)
     : settings_(std::move(settings)),
       display_url_(redact_postgres_url(settings_.url)),
       encoded_password_(percent_encode(settings_.password)) {
-  conninfo_ = settings_.url + (settings_.url.find('?') == std::string::npos ? "?" : "&");
+  conninfo_ = connection_string("snapmgrd");
+}
+
+std::string PostgresPool::connection_string(const std::string& application_name) const {
+  std::string out = settings_.url + (settings_.url.find('?') == std::string::npos ? "?" : "&");
   if (settings_.url.find("connect_timeout=") == std::string::npos) {
-    conninfo_ += "connect_timeout=" + std::to_string(settings_.connect_timeout_s) + "&";
+    out += "connect_timeout=" + std::to_string(settings_.connect_timeout_s) + "&";
   }
-  conninfo_ += "client_encoding=UTF8&application_name=snapmgrd";
-  if (!settings_.password.empty()) conninfo_ += "&password=" + encoded_password_;
+  out += "client_encoding=UTF8&application_name=" + application_name;
+  if (!settings_.password.empty()) out += "&password=" + encoded_password_;
+  return out;
 }
 
 PostgresPool::~PostgresPool() = default;

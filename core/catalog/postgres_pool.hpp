@@ -72,6 +72,9 @@ class PostgresPool {
   // unavailable: cannot connect to <url>: ...") when connecting fails or none is free in time.
   ServiceResult<Lease> acquire();
 
+  // The libpq connection URI of the pool's connections (password included: for libpq only) with
+  // `application_name` (a URI-safe word): for a connection of the catalog's own outside the pool.
+  std::string connection_string(const std::string& application_name) const;
   // `text` with the password (as written and percent-encoded) replaced by "***".
   std::string scrub(std::string text) const;
   // The URL for messages (no password).

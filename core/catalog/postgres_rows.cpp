@@ -38,6 +38,7 @@ VolumeRecord read_volume(const pqxx::row& row) {
   v.updated_at = optional_text(row[14]);
   v.deleted = row[15].as<bool>();
   v.pool = row[16].as<std::string>();
+  v.job_request_id = row[17].as<std::string>();
   return v;
 }
 
@@ -57,6 +58,8 @@ SnapshotRecord read_snapshot(const pqxx::row& row) {
   s.created_at = row[11].as<std::string>();
   s.updated_at = optional_text(row[12]);
   s.deleted = row[13].as<bool>();
+  s.job_request_id = row[14].as<std::string>();
+  if (!row[15].is_null()) s.job_size_gib = row[15].as<std::int64_t>();
   return s;
 }
 

@@ -4,6 +4,9 @@
 // `provider_reference` identifies the backend object (what the driver's adopt call returned, or
 // while `creating`, the canonical reference being adopted); a live row's (backend,
 // provider_reference) pair is unique in the catalog.
+//
+// A row `creating` or `unmanaging` is a background job (Catalog::claim_jobs); the job_* fields
+// carry what its driver step needs beyond the row.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,7 @@ struct VolumeRecord {
   std::string created_at;
   std::optional<std::string> updated_at;
   bool deleted = false;
+  std::string job_request_id;  // the request that queued the row's job ("" for none or unknown)
 };
 
 struct SnapshotRecord {
@@ -54,6 +58,8 @@ struct SnapshotRecord {
   std::string created_at;
   std::optional<std::string> updated_at;
   bool deleted = false;
+  std::string job_request_id;                // as on VolumeRecord
+  std::optional<std::int64_t> job_size_gib;  // while `creating`: the size inspected before the 202
 };
 
 }  // namespace snapmgr::core

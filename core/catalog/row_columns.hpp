@@ -6,9 +6,9 @@ namespace snapmgr::core {
 
 inline constexpr const char* kVolumeColumns =
     "id, project_id, user_id, name, description, status, size_gib, backend, cluster, availability_zone, "
-    "volume_type, bootable, provider_reference, created_at, updated_at, deleted, pool";
+    "volume_type, bootable, provider_reference, created_at, updated_at, deleted, pool, job_request_id";
 inline constexpr const char* kSnapshotColumns =
     "id, volume_id, project_id, user_id, name, description, status, size_gib, backend, provider_reference, "
-    "progress, created_at, updated_at, deleted";
+    "progress, created_at, updated_at, deleted, job_request_id, job_size_gib";
 
 }  // namespace snapmgr::core

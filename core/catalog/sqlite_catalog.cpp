@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include "core/catalog/job_claims.hpp"
 #include "core/catalog/migrations.hpp"
 #include "core/catalog/reference_codec.hpp"
 #include "core/catalog/sqlite_rows.hpp"
@@ -157,7 +158,7 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
     SQLite::Statement q(*writer_, std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
     q.bind(1, v.id);
     q.bind(2, v.project_id);
     q.bind(3, v.user_id);
@@ -174,6 +175,7 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     q.bind(14, v.created_at);
     rows::bind_optional(q, 15, v.updated_at);
     q.bind(16, v.pool);
+    q.bind(17, v.job_request_id);
     q.exec();
     rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
     WriteWindow window(generation_);
@@ -199,7 +201,7 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
                           "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
     }
     SQLite::Statement q(*writer_, std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
+                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
     q.bind(1, s.id);
     q.bind(2, s.volume_id);
     q.bind(3, s.project_id);
@@ -213,6 +215,8 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
     q.bind(11, s.progress);
     q.bind(12, s.created_at);
     rows::bind_optional(q, 13, s.updated_at);
+    q.bind(14, s.job_request_id);
+    if (s.job_size_gib) q.bind(15, static_cast<int64_t>(*s.job_size_gib));
     q.exec();
     rows::write_metadata(*writer_, "snapshot_metadata", "snapshot_id", s.id, s.metadata);
     WriteWindow window(generation_);
@@ -310,6 +314,11 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
       sql += ", status = ?";
       params.push_back(*update.status);
     }
+    if (update.soft_delete || update.status) sql += ", claimed_by = '', claimed_at = NULL";
+    if (update.job_request_id) {
+      sql += ", job_request_id = ?";
+      params.push_back(*update.job_request_id);
+    }
     if (update.size_gib) {
       sql += ", size_gib = ?";
       params.push_back(std::to_string(*update.size_gib));
@@ -364,6 +373,39 @@ ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(Obje
     return out;
   } catch (const std::exception& e) {
     return internal("reading managed references of " + backend, e);
+  }
+}
+
+ServiceResult<std::vector<Job>> SqliteCatalog::claim_jobs(const JobClaim& claim) {
+  try {
+    std::lock_guard lock(writer_mutex_);
+    SQLite::Transaction tx(*writer_);
+    std::vector<Job> jobs;
+    for (ObjectKind kind : {ObjectKind::Volume, ObjectKind::Snapshot}) {
+      JobClaim rest = claim;
+      rest.limit = claim.limit - jobs.size();
+      const char* table = kind == ObjectKind::Volume ? "volumes" : "snapshots";
+      std::vector<std::string> params;
+      const std::string sql = job_claims::candidates(table, rest, '?', params, "");
+      if (sql.empty()) continue;
+      SQLite::Statement q(*writer_, sql);
+      for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+      std::vector<std::string> ids;
+      while (q.executeStep()) {
+        jobs.push_back({kind, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                        q.getColumn(3).getString()});
+        ids.push_back(jobs.back().id);
+      }
+      if (ids.empty()) continue;
+      params.clear();
+      SQLite::Statement mark(*writer_, job_claims::record(table, claim.claimer, ids, '?', params));
+      for (std::size_t i = 0; i < params.size(); ++i) mark.bind(static_cast<int>(i + 1), params[i]);
+      mark.exec();
+    }
+    tx.commit();
+    return jobs;
+  } catch (const std::exception& e) {
+    return internal("claiming jobs for " + claim.claimer, e);
   }
 }
 

@@ -1,7 +1,8 @@
 // The SQLite catalog: one file (`<state_dir>/catalog.sqlite`), WAL journal, schema migrations
 // applied when opened, foreign keys on. Writes go through one writer connection, serialised in
 // process and each in a transaction; reads use a small pool of connections, so with WAL a read
-// never waits for a write.
+// never waits for a write. One process uses the file: job claims need no notification (the
+// process queueing a job wakes its own workers).
 //
 // Ownership/thread-safety: owns its connections; every method may run concurrently.
 #pragma once
@@ -59,6 +60,7 @@ class SqliteCatalog final : public Catalog {
   ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) override;
 
   ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) override;
+  ServiceResult<std::vector<Job>> claim_jobs(const JobClaim& claim) override;
 
  private:
   class ReaderLease;

@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "core/catalog/catalog_contract_tests.hpp"
+#include "core/catalog/catalog_job_contract_tests.hpp"
 #include "core/catalog/migrations.hpp"
 
 namespace snapmgr::core {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CatalogContractTest, SqliteCatalogUnderTest);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, CatalogJobContractTest, SqliteCatalogUnderTest);
 
 namespace {
 

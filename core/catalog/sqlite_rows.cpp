@@ -36,6 +36,7 @@ VolumeRecord read_volume(SQLite::Statement& row) {
   v.updated_at = optional_text(row.getColumn(14));
   v.deleted = row.getColumn(15).getInt() != 0;
   v.pool = row.getColumn(16).getString();
+  v.job_request_id = row.getColumn(17).getString();
   return v;
 }
 
@@ -55,6 +56,8 @@ SnapshotRecord read_snapshot(SQLite::Statement& row) {
   s.created_at = row.getColumn(11).getString();
   s.updated_at = optional_text(row.getColumn(12));
   s.deleted = row.getColumn(13).getInt() != 0;
+  s.job_request_id = row.getColumn(14).getString();
+  if (!row.getColumn(15).isNull()) s.job_size_gib = row.getColumn(15).getInt64();
   return s;
 }
 

@@ -7,8 +7,9 @@
 
 namespace snapmgr::core {
 
-std::string now_timestamp() {
-  auto now = std::chrono::system_clock::now();
+std::string now_timestamp() { return format_timestamp(std::chrono::system_clock::now()); }
+
+std::string format_timestamp(std::chrono::system_clock::time_point now) {
   auto t = std::chrono::system_clock::to_time_t(now);
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
   std::tm tm{};

@@ -6,10 +6,11 @@
 //
 // Reuse: a request may also receive the last successful listing when it started at most
 // `max_age` ago and the catalog has not changed since (its generation is the same), so adoptions
-// and unmanages always show at once and only changes made on the backend by others can be up to
-// `max_age` late. A listing fetched while a catalog write was under way (an odd generation) is
-// never reused. With `max_age` 0 a request never receives a listing fetched before it arrived:
-// it waits for the next driver call. Failures are never reused.
+// and unmanages always show at once — those made through another host sharing a PostgreSQL
+// catalog once its notification arrived (postgres_catalog.hpp) — and only changes made on the
+// backend by others can be up to `max_age` late. A listing fetched while a catalog write was
+// under way (an odd generation) is never reused. With `max_age` 0 a request never receives a listing fetched before it
+// arrived: it waits for the next driver call. Failures are never reused.
 //
 // Bulkhead: a request that has to wait on the driver — for its own fetch or another request's —
 // holds a place in the backend's CallGate while it waits; when every place is taken it is
