@@ -13,7 +13,7 @@ constexpr long long kMigrationLock = 0x736e61706d6772;
 // Append only: never edit a released migration. Timestamps are Cinder's text format, as on
 // SQLite; provider_reference is canonical JSON text, so that equal references are equal strings
 // for the partial unique index.
-const char* const kMigrations[] = {
+const char* const kPostgresMigrations[] = {
     // 1: services, volumes, snapshots and their metadata.
     R"sql(
     CREATE TABLE services (
@@ -101,7 +101,7 @@ const char* const kMigrations[] = {
     )sql",
 };
 
-constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+constexpr int kPostgresLatest = static_cast<int>(sizeof kPostgresMigrations / sizeof kPostgresMigrations[0]);
 
 int read_version(pqxx::transaction_base& tx) {
   if (tx.exec("SELECT to_regclass('schema_version') IS NULL")[0][0].as<bool>()) return 0;
@@ -111,7 +111,7 @@ int read_version(pqxx::transaction_base& tx) {
 
 }  // namespace
 
-int latest_postgres_schema_version() { return kLatest; }
+int latest_postgres_schema_version() { return kPostgresLatest; }
 
 int postgres_schema_version(pqxx::connection& connection) {
   pqxx::read_transaction tx(connection);
@@ -123,18 +123,18 @@ ServiceStatus migrate_postgres(pqxx::connection& connection, const std::string& 
     pqxx::work tx(connection);
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLock);
     const int version = read_version(tx);  // after the lock: another host may just have migrated
-    if (version > kLatest) {
+    if (version > kPostgresLatest) {
       return ServiceError{Fault::Internal, "the catalog " + display_url + " has schema version " +
                                                std::to_string(version) + ", newer than this snapmgrd knows (" +
-                                               std::to_string(kLatest) + ")"};
+                                               std::to_string(kPostgresLatest) + ")"};
     }
-    if (version == kLatest) return Done{};
+    if (version == kPostgresLatest) return Done{};
     if (version == 0) {
       tx.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       tx.exec("DELETE FROM schema_version");
       tx.exec("INSERT INTO schema_version (version) VALUES (0)");
     }
-    tx.exec(kMigrations[version]);
+    tx.exec(kPostgresMigrations[version]);
     tx.exec_params("UPDATE schema_version SET version = $1", version + 1);
     tx.commit();
     log().info("catalog {}: schema migrated to version {}", display_url, version + 1);

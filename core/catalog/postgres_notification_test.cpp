@@ -21,7 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::PostgresTestServer;
 
-PostgresTestServer& server() { return testing::shared_postgres(); }
+PostgresTestServer& notification_server() { return testing::shared_postgres(); }
 
 // Two catalogs ("nodes") on a database of their own.
 class PostgresNotificationTest : public ::testing::Test {
@@ -30,17 +30,17 @@ class PostgresNotificationTest : public ::testing::Test {
     static std::atomic<int> counter{0};
     database_ = "notify_" + std::to_string(++counter);
     std::string error;
-    if (!server().running()) {
-      ASSERT_TRUE(server().restart(error)) << error;
+    if (!notification_server().running()) {
+      ASSERT_TRUE(notification_server().restart(error)) << error;
     }
-    server().create_database(database_);
+    notification_server().create_database(database_);
     a_ = open();
     b_ = open();
     ASSERT_TRUE(a_ && b_);
   }
   std::unique_ptr<PostgresCatalog> open() {
     PostgresSettings s;
-    s.url = server().url(database_);
+    s.url = notification_server().url(database_);
     s.password = PostgresTestServer::kPassword;
     s.connect_timeout_s = 2;
     auto opened = PostgresCatalog::open(s);
@@ -57,8 +57,8 @@ class PostgresNotificationTest : public ::testing::Test {
     return true;
   }
   int listeners() {
-    auto rows = server().query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database_ +
-                                               "' AND application_name = 'snapmgrd-listener'");
+    auto rows = notification_server().query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
+                                                            database_ + "' AND application_name = 'snapmgrd-listener'");
     return std::stoi(rows[0][0]);
   }
 
@@ -127,7 +127,7 @@ TEST_F(PostgresNotificationTest, ARestartMakesTheListenerReconnectAndCountAsEver
   ASSERT_EQ(listeners(), 2);
   const auto b0 = b_->generation();
   std::string error;
-  ASSERT_TRUE(server().restart(error)) << error;
+  ASSERT_TRUE(notification_server().restart(error)) << error;
   EXPECT_TRUE(within(10000ms, [&] { return b_->generation() >= b0 + 4; }))
       << "bumped when the connection broke and again once it listens anew";
   EXPECT_EQ(b_->generation() % 2, 0u);

@@ -9,17 +9,17 @@
 namespace snapmgr::core {
 namespace {
 
-HostConfigLoad parse(const std::string& top) { return parse_host_config(top + "backends: []\n", "etc/test.yaml"); }
+HostConfigLoad parse_top(const std::string& top) { return parse_host_config(top + "backends: []\n", "etc/test.yaml"); }
 
 // Every error, one per line, without the last newline.
 std::string errors_of(const std::string& top) {
-  std::string s = to_string(parse(top).errors);
+  std::string s = to_string(parse_top(top).errors);
   if (!s.empty()) s.pop_back();
   return s;
 }
 
 TEST(ServiceRegistryConfig, DefaultsAreCindersReportIntervalAndServiceDownTime) {
-  auto load = parse("");
+  auto load = parse_top("");
   ASSERT_TRUE(load.config) << to_string(load.errors);
   EXPECT_EQ(load.config->report_interval_s, 10);
   EXPECT_EQ(load.config->service_down_time_s, 60);
@@ -27,7 +27,7 @@ TEST(ServiceRegistryConfig, DefaultsAreCindersReportIntervalAndServiceDownTime) 
 }
 
 TEST(ServiceRegistryConfig, KeysAreRead) {
-  auto load = parse(
+  auto load = parse_top(
       "advertise_url: https://node1.example:9000/storage\nreport_interval_s: 1\n"
       "service_down_time_s: 3\n");
   ASSERT_TRUE(load.config) << to_string(load.errors);

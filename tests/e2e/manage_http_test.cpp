@@ -13,8 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kLegacy = "/v3/p1/os-snapshot-manage";
-const std::string kV3 = "/v3/p1/manageable_snapshots";
+const std::string kLegacyManage = "/v3/p1/os-snapshot-manage";
+const std::string kManageV3 = "/v3/p1/manageable_snapshots";
 // POSIX extended regular expressions, as GoogleTest's MatchesRegex takes them (whole-string match).
 constexpr const char* kUuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 constexpr const char* kTimestamp = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}";
@@ -32,7 +32,7 @@ class ManageSnapshot : public ::testing::Test {
   }
 
   static std::string error400(const std::string& body_text, const Headers& h = {}) {
-    auto r = admin_client().post(kLegacy, body_text, h);
+    auto r = admin_client().post(kLegacyManage, body_text, h);
     EXPECT_EQ(r.status, 400) << body_text << " → " << r.body;
     return r.fault_message("badRequest");
   }
@@ -50,9 +50,10 @@ const boost::json::value* find_entry(const boost::json::value& listing, const st
 }
 
 TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
-  auto r = admin_client().post(kLegacy, body(volume_a_, R"({"source-name": "lvol0"})",
-                                             R"("name": "new_snapshot", "description": "this is a new snapshot", )"
-                                             R"("metadata": {"manage-snap-meta1": "value1"})"));
+  auto r =
+      admin_client().post(kLegacyManage, body(volume_a_, R"({"source-name": "lvol0"})",
+                                              R"("name": "new_snapshot", "description": "this is a new snapshot", )"
+                                              R"("metadata": {"manage-snap-meta1": "value1"})"));
   ASSERT_EQ(r.status, 202) << r.body;
   auto reply = r.json();
   EXPECT_EQ(keys(reply), std::vector<std::string>{"snapshot"});
@@ -81,7 +82,7 @@ TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
   EXPECT_EQ(snap.at("os-extended-snapshot-attributes:project_id").as_string(), "p1");
 
   // Relisted: renamed to _snapshot-<id>, already managed, with its cinder_id.
-  auto listed = admin_client().get(kLegacy + "/detail?host=node1@fake1");
+  auto listed = admin_client().get(kLegacyManage + "/detail?host=node1@fake1");
   ASSERT_EQ(listed.status, 200) << listed.body;
   const auto* entry = find_entry(listed.json(), "_snapshot-" + id);
   ASSERT_NE(entry, nullptr) << listed.body;
@@ -96,7 +97,7 @@ TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
   EXPECT_EQ(wait_snapshot(id), "");  // gone: 404
   auto gone = admin_client().get("/v3/p1/snapshots/" + id);
   EXPECT_EQ(gone.fault_message("itemNotFound"), "Snapshot " + id + " could not be found.");
-  auto relisted = admin_client().get(kLegacy + "/detail?host=node1@fake1");
+  auto relisted = admin_client().get(kLegacyManage + "/detail?host=node1@fake1");
   const auto* again = find_entry(relisted.json(), "_snapshot-" + id);
   ASSERT_NE(again, nullptr) << relisted.body;
   EXPECT_TRUE(again->at("safe_to_manage").as_bool());
@@ -104,13 +105,13 @@ TEST_F(ManageSnapshot, AdoptShowListUnmanageRoundTrip) {
 }
 
 TEST_F(ManageSnapshot, V3PathNeedsMicroversion38BeforeValidation) {
-  auto old = admin_client().post(kV3, R"({"bogus": 1})", version("3.7"));
+  auto old = admin_client().post(kManageV3, R"({"bogus": 1})", version("3.7"));
   EXPECT_EQ(old.status, 404);
   EXPECT_EQ(old.fault_message("itemNotFound"), "The resource could not be found.");
-  auto ok = admin_client().post(kV3, body(volume_a_, R"({"source-name": "lvol3"})"), version("3.8"));
+  auto ok = admin_client().post(kManageV3, body(volume_a_, R"({"source-name": "lvol3"})"), version("3.8"));
   EXPECT_EQ(ok.status, 202) << ok.body;
   // A string ref means {"source-name": s}; name "" is kept.
-  auto by_string = admin_client().post(kV3, body(volume_a_, R"("lvol4")", R"("name": "")"), version("3.8"));
+  auto by_string = admin_client().post(kManageV3, body(volume_a_, R"("lvol4")", R"("name": "")"), version("3.8"));
   ASSERT_EQ(by_string.status, 202) << by_string.body;
   EXPECT_EQ(by_string.json().at("snapshot").at("name").as_string(), "");
   EXPECT_TRUE(by_string.json().at("snapshot").at("metadata").as_object().empty());
@@ -154,15 +155,15 @@ TEST_F(ManageSnapshot, TransportErrors) {
   const std::string generic =
       "The server could not comply with the request since it is either malformed or otherwise incorrect.";
   EXPECT_EQ(error400(""), generic);  // empty body: 400 (Cinder: 500 on this path)
-  auto no_type = admin_client().send("POST", kLegacy, body(volume_a_, "\"lvol0\""), {});
+  auto no_type = admin_client().send("POST", kLegacyManage, body(volume_a_, "\"lvol0\""), {});
   EXPECT_EQ(no_type.status, 400);
   EXPECT_EQ(no_type.fault_message("badRequest"), generic);  // the body is ignored without a Content-Type
-  auto text = admin_client().post(kLegacy, body(volume_a_, "\"lvol0\""), {{"Content-Type", "text/plain"}});
+  auto text = admin_client().post(kLegacyManage, body(volume_a_, "\"lvol0\""), {{"Content-Type", "text/plain"}});
   EXPECT_EQ(text.status, 415);
   EXPECT_EQ(text.fault_message("badMediaType"), "Unsupported Content-Type");
   EXPECT_EQ(error400("{\"snapshot\": {"), "Malformed request body");
   EXPECT_EQ(error400("not json"), "Malformed request body");
-  auto vendor = admin_client().post(kLegacy, R"({"snapshot": {"volume_id": "bad", "ref": null}})",
+  auto vendor = admin_client().post(kLegacyManage, R"({"snapshot": {"volume_id": "bad", "ref": null}})",
                                     {{"Content-Type", "application/vnd.openstack.volume+json; charset=UTF-8"}});
   EXPECT_EQ(vendor.status, 400);  // the vendor media type is JSON too: the schema ran
   EXPECT_NE(vendor.fault_message("badRequest").find("'bad' is not a 'uuid'"), std::string::npos);
@@ -170,16 +171,16 @@ TEST_F(ManageSnapshot, TransportErrors) {
 
 TEST_F(ManageSnapshot, VolumeLookupAndReferenceChecks) {
   const std::string missing = "0c1d2e3f-0000-4000-8000-000000000000";
-  auto r = admin_client().post(kLegacy, body(missing, "\"lvol0\""));
+  auto r = admin_client().post(kLegacyManage, body(missing, "\"lvol0\""));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.fault_message("itemNotFound"), "Volume " + missing + " could not be found.");
   std::string no_hyphens = volume_a_;
   no_hyphens.erase(std::remove(no_hyphens.begin(), no_hyphens.end(), '-'), no_hyphens.end());
-  EXPECT_EQ(admin_client().post(kLegacy, body(no_hyphens, "\"lvol0\"")).status, 404);  // uuid-like, no such row
+  EXPECT_EQ(admin_client().post(kLegacyManage, body(no_hyphens, "\"lvol0\"")).status, 404);  // uuid-like, no such row
   // Checked synchronously (docs/cinder-compatibility.md §6.2): unknown object, empty reference,
   // another volume's snapshot.
   for (const std::string ref : {R"({"source-name": "no-such-snapshot"})", "null", "{}", R"("other0")"}) {
-    auto bad = admin_client().post(kLegacy, body(volume_a_, ref));
+    auto bad = admin_client().post(kLegacyManage, body(volume_a_, ref));
     EXPECT_EQ(bad.status, 400) << ref << " → " << bad.body;
     EXPECT_FALSE(bad.fault_message("badRequest").empty());
   }
@@ -188,10 +189,10 @@ TEST_F(ManageSnapshot, VolumeLookupAndReferenceChecks) {
 TEST_F(ManageSnapshot, SecondAdoptionOfTheSameObjectIs409) {
   const std::string volume = adopt_volume("node1@slowsnap", "volume-44444444-4444-4444-4444-444444444444");
   ASSERT_EQ(wait_volume(volume), "available");
-  auto first = admin_client().post(kLegacy, body(volume, R"({"source-name": "contested"})"));
+  auto first = admin_client().post(kLegacyManage, body(volume, R"({"source-name": "contested"})"));
   ASSERT_EQ(first.status, 202) << first.body;
   // The first adoption is still running (3 s): the second loses with 409, and no second row exists.
-  auto second = admin_client().post(kLegacy, body(volume, R"({"source-name": "contested"})"));
+  auto second = admin_client().post(kLegacyManage, body(volume, R"({"source-name": "contested"})"));
   EXPECT_EQ(second.status, 409) << second.body;
   EXPECT_FALSE(second.fault_message("conflictingRequest").empty());
   const std::string id(first.json().at("snapshot").at("id").as_string());
@@ -199,10 +200,10 @@ TEST_F(ManageSnapshot, SecondAdoptionOfTheSameObjectIs409) {
   auto rows = admin_client().get("/v3/p1/snapshots?volume_id=" + volume);
   EXPECT_EQ(rows.json().at("snapshots").as_array().size(), 1u) << rows.body;
   // Once adopted it is "already managed", under its new name too.
-  auto third = admin_client().post(kLegacy, body(volume, R"({"source-name": "_snapshot-)" + id + R"("})"));
+  auto third = admin_client().post(kLegacyManage, body(volume, R"({"source-name": "_snapshot-)" + id + R"("})"));
   EXPECT_EQ(third.status, 409) << third.body;
   // lvol2 on fake1: 3.2 GiB rounds up to 4.
-  auto sized = admin_client().post(kLegacy, body(volume_a_, R"({"source-name": "lvol2"})"));
+  auto sized = admin_client().post(kLegacyManage, body(volume_a_, R"({"source-name": "lvol2"})"));
   ASSERT_EQ(sized.status, 202) << sized.body;
   const std::string sized_id(sized.json().at("snapshot").at("id").as_string());
   EXPECT_EQ(wait_snapshot(sized_id), "available");
@@ -211,7 +212,7 @@ TEST_F(ManageSnapshot, SecondAdoptionOfTheSameObjectIs409) {
 
 TEST_F(ManageSnapshot, VolumeAndSnapshotStateRules) {
   const std::string slow = adopt_volume("node1@slow", "volume-slow");  // stays `creating` ~3 s
-  auto creating = admin_client().post(kLegacy, body(slow, R"("slow-snap")"));
+  auto creating = admin_client().post(kLegacyManage, body(slow, R"("slow-snap")"));
   EXPECT_EQ(creating.status, 400) << creating.body;
   EXPECT_EQ(creating.fault_message("badRequest"),
             "Invalid volume: Volume " + slow + " status must be available, in-use, but current status is: creating.");
@@ -219,12 +220,12 @@ TEST_F(ManageSnapshot, VolumeAndSnapshotStateRules) {
 
   const std::string broken = adopt_volume("node1@broken", "volume-broken");  // adoption fails after the 202
   ASSERT_EQ(wait_volume(broken), "error");
-  auto errored = admin_client().post(kLegacy, body(broken, R"("anything")"));
+  auto errored = admin_client().post(kLegacyManage, body(broken, R"("anything")"));
   EXPECT_EQ(errored.status, 400) << errored.body;
   EXPECT_EQ(errored.fault_message("badRequest"),
             "Invalid volume: The snapshot cannot be created when the volume is in error status.");
 
-  auto adopted = admin_client().post(kLegacy, body(slow, R"("slow-snap")"));
+  auto adopted = admin_client().post(kLegacyManage, body(slow, R"("slow-snap")"));
   ASSERT_EQ(adopted.status, 202) << adopted.body;
   const std::string id(adopted.json().at("snapshot").at("id").as_string());
   auto busy = admin_client().post("/v3/p1/snapshots/" + id + "/action", R"({"os-unmanage": {}})");

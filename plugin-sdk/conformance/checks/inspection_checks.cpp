@@ -56,7 +56,7 @@ void expect_invalid_reference(const StringMap& reference, const Result<typename 
 }
 
 template <class Kind>
-void register_for(const DriverDescriptor& driver) {
+void register_inspection_checks_for(const DriverDescriptor& driver) {
   const std::string suite = std::string(Kind::kName) + "Inspection";
   const auto kind = CheckKind::ReadOnly;
   const bool listed = has(driver.capabilities, Kind::kDiscovery);
@@ -169,14 +169,14 @@ void register_wrong_kind(const std::string& suite, const std::string& name) {
 }  // namespace
 
 void register_snapshot_inspection_checks(const DriverDescriptor& driver) {
-  register_for<SnapshotKind>(driver);
+  register_inspection_checks_for<SnapshotKind>(driver);
   if (has(driver.capabilities, Capability::VolumeDiscovery)) {
     register_wrong_kind<SnapshotKind, VolumeKind>("SnapshotInspection", "VolumeIsNotASnapshot");
   }
 }
 
 void register_volume_inspection_checks(const DriverDescriptor& driver) {
-  register_for<VolumeKind>(driver);
+  register_inspection_checks_for<VolumeKind>(driver);
   if (has(driver.capabilities, Capability::SnapshotDiscovery)) {
     register_wrong_kind<VolumeKind, SnapshotKind>("VolumeInspection", "SnapshotIsNotAVolume");
   }

@@ -93,7 +93,7 @@ void check_prompt_return(BuiltinCheck& check, std::chrono::milliseconds deadline
 }
 
 template <class Kind>
-void register_for() {
+void register_listing_checks_for() {
   const std::string suite = std::string(Kind::kName) + "Listing";
   const auto kind = CheckKind::ReadOnly;
   using Record = typename Kind::Record;
@@ -213,7 +213,7 @@ void register_for() {
 
 }  // namespace
 
-void register_snapshot_listing_checks() { register_for<SnapshotKind>(); }
-void register_volume_listing_checks() { register_for<VolumeKind>(); }
+void register_snapshot_listing_checks() { register_listing_checks_for<SnapshotKind>(); }
+void register_volume_listing_checks() { register_listing_checks_for<VolumeKind>(); }
 
 }  // namespace snapmgr::conformance

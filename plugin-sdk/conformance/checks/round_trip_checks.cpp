@@ -33,7 +33,7 @@ const Record& first_idle(const std::vector<Record>& records) {
 }
 
 template <class Kind>
-void register_for() {
+void register_round_trip_checks_for() {
   const std::string suite = std::string(Kind::kName) + "RoundTrip";
   const auto kind = CheckKind::Destructive;
 
@@ -207,8 +207,9 @@ void register_volume_release() {
 void register_round_trip_checks(const DriverDescriptor& driver) {
   const auto caps = driver.capabilities;
   const bool snapshots = has(caps, Capability::SnapshotDiscovery) && has(caps, Capability::SnapshotAdoption);
-  if (snapshots) register_for<SnapshotKind>();
-  if (has(caps, Capability::VolumeDiscovery) && has(caps, Capability::VolumeAdoption)) register_for<VolumeKind>();
+  if (snapshots) register_round_trip_checks_for<SnapshotKind>();
+  if (has(caps, Capability::VolumeDiscovery) && has(caps, Capability::VolumeAdoption))
+    register_round_trip_checks_for<VolumeKind>();
   if (snapshots && has(caps, Capability::SnapshotRelease)) register_release();
   const bool volumes = has(caps, Capability::VolumeDiscovery) && has(caps, Capability::VolumeAdoption);
   if (volumes && has(caps, Capability::VolumeRelease)) register_volume_release();
