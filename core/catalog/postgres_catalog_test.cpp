@@ -111,11 +111,13 @@ class HeldTransaction {
   std::unique_ptr<pqxx::work> tx_;
 };
 
-// Waits until a snapmgrd session of `database` waits for a lock; false after 10 s.
-bool wait_for_blocked_session(const std::string& database) {
+// Waits until a snapmgrd session of `database` waits for a lock (or another wait_event_type);
+// false after 10 s.
+bool wait_for_blocked_session(const std::string& database, const std::string& wait_type = "Lock") {
   for (int i = 0; i < 500; ++i) {
-    auto rows = server().query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database +
-                                               "' AND application_name = 'snapmgrd' AND wait_event_type = 'Lock'");
+    auto rows =
+        server().query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database +
+                                       "' AND application_name = 'snapmgrd' AND wait_event_type = '" + wait_type + "'");
     if (rows[0][0] != "0") return true;
     std::this_thread::sleep_for(20ms);
   }
@@ -310,11 +312,16 @@ TEST_F(PostgresCatalogTest, AStoppedServerMakesEveryCallUnavailableQuicklyAndNot
 }
 
 TEST_F(PostgresCatalogTest, AWriteCutOffByAStoppingServerLeavesNothingBehind) {
-  // The insert's volume row is written, then its metadata waits for a lock; the server stops.
-  HeldTransaction lock(impl_.database(), "LOCK TABLE volume_metadata IN ACCESS EXCLUSIVE MODE");
+  // The insert's volume row is written, then its metadata stalls in a trigger; the server stops.
+  // (A stall rather than a lock held by another session: a fast shutdown may end the holder
+  // first, and the insert then commits before its own session is ended.)
+  server().query(impl_.database(),
+                 "CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS "
+                 "$$ BEGIN PERFORM pg_sleep(60); RETURN NEW; END $$; "
+                 "CREATE TRIGGER stall BEFORE INSERT ON volume_metadata FOR EACH ROW EXECUTE FUNCTION stall()");
   ServiceStatus result = Done{};
   std::thread writer([&] { result = catalog_->insert_volume(volume("v1", "volume-a")); });
-  ASSERT_TRUE(wait_for_blocked_session(impl_.database()));
+  ASSERT_TRUE(wait_for_blocked_session(impl_.database(), "Timeout"));
   server().stop();
   writer.join();
   ASSERT_FALSE(result.ok());
@@ -324,6 +331,7 @@ TEST_F(PostgresCatalogTest, AWriteCutOffByAStoppingServerLeavesNothingBehind) {
   EXPECT_EQ(impl_.scalar("SELECT count(*) FROM volumes"), "0");
   EXPECT_EQ(impl_.scalar("SELECT count(*) FROM volume_metadata"), "0");
   EXPECT_FALSE(catalog_->find_volume("v1")->has_value());
+  server().query(impl_.database(), "DROP TRIGGER stall ON volume_metadata");
   EXPECT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok()) << "and the catalog works again";
 }
 
