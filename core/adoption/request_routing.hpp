@@ -1,4 +1,4 @@
-// Where a request that needs a backend's driver runs (docs/architecture in docs/api.md "Internal
+// Where a request that needs a backend's driver runs (docs/api.md "Many nodes: the internal
 // route"): on this node when it serves the backend, else on the node that does, found in the
 // shared service registry. Several snapmgrd nodes share one PostgreSQL catalog; each serves its
 // own backends, and a node that receives a listing or a manage request for another node's backend

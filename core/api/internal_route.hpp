@@ -1,5 +1,5 @@
-// The internal route (docs/api.md "Internal route"): how one snapmgrd node asks another — the
-// owner of a backend — to answer a client's request for it. The forwarded request is the client's
+// The internal route (docs/api.md "Many nodes: the internal route"): how one snapmgrd node asks
+// another — the owner of a backend — to answer a client's request for it. The forwarded request is the client's
 // request with the path under `/internal` ("/internal/v3/p1/manageable_snapshots?host=..."), the
 // client's credentials removed, and these headers:
 //

@@ -1,6 +1,6 @@
-// The shared secret of the internal route (docs/api.md "Internal route"): nodes that share a
-// PostgreSQL catalog forward the requests only a backend's owner can answer to that owner, and
-// prove with this secret that the request comes from a node and not from a client. It lives in
+// The shared secret of the internal route (docs/api.md "Many nodes: the internal route"): nodes
+// that share a PostgreSQL catalog forward the requests only a backend's owner can answer to that
+// owner, and prove with this secret that the request comes from a node and not from a client. It lives in
 // the file named by the top-level `internal_secret_file` (trailing whitespace and newlines
 // dropped), is required whenever the catalog is PostgreSQL, and never appears in a log line or an
 // error body — messages name the file, never its content.

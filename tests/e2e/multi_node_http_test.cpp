@@ -1,5 +1,6 @@
 // Three snapmgrd nodes on one PostgreSQL 15 catalog (core/catalog/postgres_test_server.hpp), each
-// with its own fake backends: any node answers for every backend (docs/api.md "Internal route").
+// with its own fake backends: any node answers for every backend (docs/api.md "Many nodes: the
+// internal route").
 // Through node 1: node 2's and node 3's manageable listings are what node 2 and node 3 answer
 // themselves; a volume and a snapshot of node 2 are adopted (their rows become `available`, with
 // the caller's identity) and unmanaged (node 2's driver is told); os-services shows every node's
