@@ -67,5 +67,18 @@ TEST_F(SecretFile, RequiredWithAPostgresqlCatalogOnly) {
   EXPECT_TRUE((*loaded)->matches("a-secret-of-sixteen-or-more"));
 }
 
+TEST(InternalSecretFileKey, IsATopLevelPathKeptAsWritten) {
+  auto load = parse_host_config("internal_secret_file: etc/internal.secret\nbackends: []\n", "etc/test.yaml");
+  ASSERT_TRUE(load.config) << to_string(load.errors);
+  EXPECT_EQ(load.config->internal_secret_file, "etc/internal.secret");
+  auto empty = parse_host_config("backends: []\ninternal_secret_file: ''\n", "etc/test.yaml");
+  ASSERT_EQ(empty.errors.size(), 1u);
+  EXPECT_EQ(empty.errors[0].to_string(), "etc/test.yaml:2: internal_secret_file: must not be empty");
+  auto wrong = parse_host_config("internal_secret_file: [a]\nbackends: []\n", "etc/test.yaml");
+  ASSERT_EQ(wrong.errors.size(), 1u);
+  EXPECT_NE(wrong.errors[0].to_string().find("internal_secret_file: expected a string"), std::string::npos)
+      << wrong.errors[0].to_string();
+}
+
 }  // namespace
 }  // namespace snapmgr::core
