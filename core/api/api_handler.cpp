@@ -5,6 +5,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/api/internal_route.hpp"
 #include "core/api/query_params.hpp"
 #include "core/logging/logging.hpp"
 
@@ -72,12 +73,17 @@ snapmgr::Result<std::string, ApiError> read_action(const HttpRequest& request) {
 
 }  // namespace
 
-ApiHandler::ApiHandler(ManageService& service, Authenticator auth, Policy policy)
-    : auth_(std::move(auth)), policy_(std::move(policy)), endpoints_(service, policy_) {}
+ApiHandler::ApiHandler(ManageService& service, Authenticator auth, Policy policy, MultiNode nodes)
+    : auth_(std::move(auth)),
+      policy_(std::move(policy)),
+      secret_(std::move(nodes.secret)),
+      forwarder_(secret_ ? std::optional<Forwarder>(std::in_place, *secret_, nodes.forwarder) : std::nullopt),
+      endpoints_(service, policy_, Relay{forwarder_ ? nodes.router : nullptr, forwarder_ ? &*forwarder_ : nullptr}) {}
 
-HttpResponse ApiHandler::handle(const HttpRequest& request, const std::string& request_id) const {
+HttpResponse ApiHandler::handle(const HttpRequest& request, const std::string& received_id) const {
   ApiVersion version = kMinVersion;
   HttpResponse response;
+  std::string request_id = received_id;
   try {
     response = respond(request, request_id, version);
   } catch (const std::exception& e) {
@@ -90,10 +96,22 @@ HttpResponse ApiHandler::handle(const HttpRequest& request, const std::string& r
   return response;
 }
 
-HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& request_id, ApiVersion& version) const {
+HttpResponse ApiHandler::respond(const HttpRequest& request, std::string& request_id, ApiVersion& version) const {
   auto target = parse_target(request.target());
   if (!target) return error_response(ApiError::bad_request("Malformed request url"));
   const std::string method(request.method_string());
+  std::optional<ForwardedCaller> forwarded;
+  std::optional<RequestIdScope> forwarded_scope;
+  if (secret_ && is_internal_path(target->path)) {
+    auto accepted = accept_forwarded(request, *secret_, request_id);
+    if (!accepted) return error_response(accepted.error());
+    forwarded = std::move(accepted).value();
+    log().info("forwarded request, served as the caller's request {}", forwarded->request_id);
+    request_id = forwarded->request_id;
+    forwarded_scope.emplace(request_id);
+    target->path.erase(0, kInternalPrefix.size());
+    if (target->path.rfind("/v3/", 0) != 0) return error_response(ApiError::not_found());
+  }
   const std::string& path = target->path;
   if (path == "/" || path == "/v3" || path == "/v3/") {
     if (method != "GET") return method_not_allowed(method, {"GET"});
@@ -104,7 +122,7 @@ HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& 
   auto requested =
       requested_version(header_values(request, kVersionHeader), header_values(request, kLegacyVersionHeader));
   if (requested) version = *requested;
-  auto identity = auth_.authenticate(request);
+  auto identity = forwarded ? snapmgr::Result<Identity, ApiError>(forwarded->identity) : auth_.authenticate(request);
   if (!identity) return error_response(identity.error());
   Route route = route_v3(path);
   if (route.resource == Resource::NotFound) return error_response(ApiError::not_found());
@@ -133,6 +151,8 @@ HttpResponse ApiHandler::respond(const HttpRequest& request, const std::string& 
   r.version = version;
   r.query = std::move(target->query);
   r.view = ViewContext{base_url(request), r.route.project_id, version, r.identity.is_admin};
+  r.http = &request;
+  r.arrival = forwarded ? Arrival::Forwarded : Arrival::FromClient;
   auto reply = endpoints_.call(r);
   if (!reply) return error_response(reply.error());
   return std::move(reply).value();

@@ -10,7 +10,12 @@
 //                         (metadata_endpoints.cpp)
 //   os-services           policy → `host`/`binary` filters (last value wins) → the registry
 //
-// Ownership: borrows the service and the policy, which outlive it.
+// Many nodes (relay.cpp): the listings, the manage POSTs and os-unmanage need the backend's
+// driver. Just before the service call — every check that needs no backend done — a node given a
+// router asks it where the backend is served (core/adoption/request_routing.hpp) and, when that is
+// another node, relays the request there (forwarder.hpp) and answers what the owner answered.
+//
+// Ownership: borrows the service, the policy and the relay's router and forwarder, which outlive it.
 // Thread-safety: const and stateless; the service is thread-safe.
 #pragma once
 
@@ -20,8 +25,10 @@
 #include <boost/json/value.hpp>
 
 #include "core/adoption/manage_service.hpp"
+#include "core/adoption/request_routing.hpp"
 #include "core/api/auth.hpp"
 #include "core/api/faults.hpp"
+#include "core/api/forwarder.hpp"
 #include "core/api/microversion.hpp"
 #include "core/api/policy.hpp"
 #include "core/api/query_params.hpp"
@@ -42,12 +49,21 @@ struct EndpointRequest {
   QueryParams query;
   ViewContext view;
   std::optional<boost::json::value> body;
-  std::string action;  // the action's one key, for */action routes
+  std::string action;                 // the action's one key, for */action routes
+  const HttpRequest* http = nullptr;  // the request as received, for relaying it
+  Arrival arrival = Arrival::FromClient;
+};
+
+// Where requests for other nodes' backends go; both null on a single node (everything is local).
+struct Relay {
+  const RequestRouter* router = nullptr;
+  const Forwarder* forwarder = nullptr;
 };
 
 class Endpoints {
  public:
-  Endpoints(ManageService& service, const Policy& policy) : service_(service), policy_(policy) {}
+  Endpoints(ManageService& service, const Policy& policy, Relay relay = {})
+      : service_(service), policy_(policy), relay_(relay) {}
 
   snapmgr::Result<HttpResponse, ApiError> call(const EndpointRequest& request) const;
 
@@ -68,6 +84,16 @@ class Endpoints {
   Reply volume_metadata(const EndpointRequest& r) const;
   Reply list_services(const EndpointRequest& r) const;
 
+  // nullopt: serve the request here. Otherwise the reply: the owner's answer, relayed, or why
+  // the request cannot be served (relay.cpp).
+  std::optional<Reply> relay_for_target(const EndpointRequest& r, const std::string& host, const std::string& cluster,
+                                        ApiPath path) const;
+  std::optional<Reply> relay_for_backend(const EndpointRequest& r, const std::string& backend, ApiPath path) const;
+  // An unmanage is relayed only to an owner that is up (its driver may want to be told); else
+  // the catalog side is done here, as on a node whose backend lacks a release capability.
+  std::optional<Reply> relay_unmanage(const EndpointRequest& r, const std::string& backend) const;
+  std::optional<Reply> relay_to(const EndpointRequest& r, ServiceResult<RequestRoute> route, ApiPath path) const;
+
   std::optional<ApiError> authorize(std::string_view policy, const EndpointRequest& r) const;
   // The volume/snapshot if the caller may see it (admins see every project's), else 404.
   snapmgr::Result<VolumeRecord, ApiError> visible_volume(const std::string& id, const EndpointRequest& r) const;
@@ -75,6 +101,7 @@ class Endpoints {
 
   ManageService& service_;
   const Policy& policy_;
+  Relay relay_;
 };
 
 }  // namespace snapmgr::core::api

@@ -44,6 +44,7 @@ Endpoints::Reply Endpoints::list_manageable_snapshots(const EndpointRequest& r, 
   if (auto denied = authorize(kListManageableSnapshots, r)) return *denied;
   auto query = parse_listing_query(r.query, r.version, path);
   if (!query) return query.error();
+  if (auto relayed = relay_for_target(r, query->host, query->cluster, path)) return std::move(*relayed);
   auto entries = service_.list_manageable_snapshots(*query, r.caller);
   if (!entries) return to_api_error(entries.error(), path);
   return json_response(200, manageable_snapshots_body(*entries, detailed));
@@ -54,6 +55,7 @@ Endpoints::Reply Endpoints::list_manageable_volumes(const EndpointRequest& r, bo
   if (auto denied = authorize(kListManageableVolumes, r)) return *denied;
   auto query = parse_listing_query(r.query, r.version, path);
   if (!query) return query.error();
+  if (auto relayed = relay_for_target(r, query->host, query->cluster, path)) return std::move(*relayed);
   auto entries = service_.list_manageable_volumes(*query, r.caller);
   if (!entries) return to_api_error(entries.error(), path);
   return json_response(200, manageable_volumes_body(*entries, detailed));
@@ -67,6 +69,7 @@ Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath pa
   auto volume = visible_volume(request->volume_id, r);
   if (!volume) return volume.error();
   if (auto denied = authorize(kManageSnapshot, r)) return *denied;
+  if (auto relayed = relay_for_backend(r, volume->backend, path)) return std::move(*relayed);
   auto snapshot = service_.manage_snapshot(*request, r.caller);
   if (!snapshot) return to_api_error(snapshot.error(), path);
   log().info("snapshot {} adopted from {} on volume {} (status {})", snapshot->id, snapshot->backend,
@@ -83,6 +86,7 @@ Endpoints::Reply Endpoints::manage_volume(const EndpointRequest& r, ApiPath path
   if (auto denied = authorize(kManageVolume, r)) return *denied;
   auto request = parse_manage_volume_body(*r.body, r.version);
   if (!request) return request.error();
+  if (auto relayed = relay_for_target(r, request->host, request->cluster, path)) return std::move(*relayed);
   auto volume = service_.manage_volume(*request, r.caller);
   if (!volume) return to_api_error(volume.error(), path);
   log().info("volume {} adopted on {} (status {})", volume->id, volume->backend, volume->status);
@@ -94,6 +98,7 @@ Endpoints::Reply Endpoints::snapshot_action(const EndpointRequest& r) const {
   auto snapshot = visible_snapshot(r.route.id, r);
   if (!snapshot) return snapshot.error();
   if (auto denied = authorize(kUnmanageSnapshot, r)) return *denied;
+  if (auto relayed = relay_unmanage(r, snapshot->backend)) return std::move(*relayed);
   auto done = service_.unmanage_snapshot(r.route.id, r.caller);
   if (!done) return to_api_error(done.error());
   log().info("snapshot {} is being unmanaged", r.route.id);
@@ -105,6 +110,7 @@ Endpoints::Reply Endpoints::volume_action(const EndpointRequest& r) const {
   auto volume = visible_volume(r.route.id, r);
   if (!volume) return volume.error();
   if (auto denied = authorize(kUnmanageVolume, r)) return *denied;
+  if (auto relayed = relay_unmanage(r, volume->backend)) return std::move(*relayed);
   auto done = service_.unmanage_volume(r.route.id, r.caller);
   if (!done) return to_api_error(done.error());
   log().info("volume {} is being unmanaged", r.route.id);

@@ -250,7 +250,7 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   c.only_keys(doc, "",
               {"host", "listen", "state_dir", "auth", "policy_file", "plugin_path", "log", "call_timeout_s",
                "adoption_workers", "listing_max_age_ms", "max_connections", "catalog", "backends", "advertise_url",
-               "report_interval_s", "service_down_time_s"});
+               "report_interval_s", "service_down_time_s", "internal_secret_file"});
   if (auto* v = c.get(doc, "", "host", T::String)) {
     if (!is_name_of(v->as_string(), "_.-", 255)) {
       c.error(v->line(), "host",
@@ -327,6 +327,10 @@ void check_document(Checker& c, const OptionValue& doc, HostConfig& config) {
   }
   check_service_registry(c, doc, config);
   if (auto* v = c.get(doc, "", "catalog", T::Map)) parse_catalog(c, *v, config);
+  if (auto* v = c.get(doc, "", "internal_secret_file", T::String)) {
+    if (v->as_string().empty()) c.error(v->line(), "internal_secret_file", "must not be empty");
+    config.internal_secret_file = v->as_string();
+  }
   if (auto* v = c.get(doc, "", "backends", T::List, true)) {
     std::map<std::string, int> seen;
     for (std::size_t i = 0; i < v->as_list().size(); ++i) parse_backend(c, v->as_list()[i], i, config, seen);

@@ -6,8 +6,8 @@
 // and key. Whether each backend's driver exists and accepts its options is checked later,
 // against the loaded plugins (driver_options.hpp), because only the driver knows its keys.
 //
-// Relative paths (state_dir, policy_file, tokens_file, plugin_path, catalog.password_file) are
-// kept as written and resolve against snapmgrd's working directory.
+// Relative paths (state_dir, policy_file, tokens_file, plugin_path, catalog.password_file,
+// internal_secret_file) are kept as written and resolve against snapmgrd's working directory.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +67,7 @@ struct HostConfig {
   int report_interval_s = 10;            // service heartbeat period (Cinder's report_interval)
   int service_down_time_s = 60;          // a heartbeat older than this: the service is down; > report_interval_s
   std::optional<CatalogConfig> catalog;  // nullopt: SQLite in state_dir
+  std::string internal_secret_file;      // the internal route's secret (internal_secret.hpp); required with `catalog`
   std::vector<BackendConfig> backends;
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/catalog/catalog_copy.hpp"
 #include "core/catalog/catalog_factory.hpp"
+#include "core/config/internal_secret.hpp"
 #include "core/daemon/startup.hpp"
 #include "host/plugin_loader.hpp"
 
@@ -29,6 +30,10 @@ int check_config(const std::string& config_path, std::ostream& out, std::ostream
     }
   }
   if (setup.errors.empty()) {
+    if (auto secret = load_internal_secret(setup.config); !secret) {
+      err << secret.error() << "\n";
+      ok = false;
+    }
     auto catalog = probe_catalog(setup.config);
     if (catalog) {
       out << "catalog: " << *catalog << "\n";

@@ -14,9 +14,11 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "core/adoption/manage_service_factory.hpp"
+#include "core/adoption/request_routing.hpp"
 #include "core/api/api_handler.hpp"
 #include "core/api/http_server.hpp"
 #include "core/config/advertise_url.hpp"
+#include "core/config/internal_secret.hpp"
 #include "core/daemon/startup.hpp"
 #include "core/logging/logging.hpp"
 
@@ -66,6 +68,11 @@ int run_daemon(const std::string& config_path) {
     std::cerr << policy.error() << "\nsnapmgrd: not started: the policy file has errors\n";
     return 1;
   }
+  auto secret = load_internal_secret(setup.config);
+  if (!secret) {
+    std::cerr << setup.config.file << ": " << secret.error() << "\nsnapmgrd: not started\n";
+    return 1;
+  }
   auto opened = open_manage_service(setup.config, *setup.backends);
   if (!opened) {
     std::cerr << "snapmgrd: not started: " << opened.error().message << "\n";
@@ -82,7 +89,15 @@ int run_daemon(const std::string& config_path) {
     if (!ec) received = signal;
   });
 
-  api::ApiHandler handler(*service, std::move(auth).value(), std::move(policy).value());
+  // With a shared (PostgreSQL) catalog, requests for other nodes' backends go to their owners.
+  std::optional<RequestRouter> router;
+  if (setup.config.catalog) router.emplace(*service, *setup.backends);
+  api::MultiNode nodes;
+  nodes.router = router ? &*router : nullptr;
+  nodes.secret = std::move(secret).value();
+  // The owner waits on its driver for at most the call deadline.
+  nodes.forwarder.response_timeout = std::chrono::seconds(setup.config.call_timeout_s + 10);
+  api::ApiHandler handler(*service, std::move(auth).value(), std::move(policy).value(), std::move(nodes));
   api::HttpServerOptions options;
   options.address = setup.config.listen_address;
   options.port = setup.config.listen_port;

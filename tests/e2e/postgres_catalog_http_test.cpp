@@ -42,6 +42,7 @@ policy_file: )" +
 plugin_path: [{fake_plugins}]
 log: {level: debug, format: text}
 call_timeout_s: 5
+internal_secret_file: {dir}/internal.secret
 catalog:
   url: ')" +
          url + R"('
@@ -56,6 +57,9 @@ backends:
 )";
 }
 
+// Every node sharing a PostgreSQL catalog needs the internal route's secret.
+const SnapmgrdProcess::Files::value_type kSecretFile{"internal.secret", "pg-test-internal-secret\n"};
+
 bool leaks_password(const std::string& text) { return text.find(PostgresTestServer::kPassword) != std::string::npos; }
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
@@ -64,7 +68,7 @@ TEST(PostgresCatalogHttp, ServesFromPostgresqlAnswers503WhileItIsDownAndRecovers
   ASSERT_NO_THROW(server());
   server().create_database("daemon");
   auto daemon = SnapmgrdProcess::start("pg", config(server().url("daemon")),
-                                       {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}});
+                                       {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}, kSecretFile});
   ASSERT_TRUE(daemon);
   ApiClient api(daemon->port());
   auto empty = api.get("/v3/p1/volumes");
@@ -123,7 +127,8 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   ASSERT_NO_THROW(server());
   server().create_database("refused");
   const std::string url = server().url("refused");
-  auto [code, log] = SnapmgrdProcess::run_expecting_failure("pg-wrong", config(url), {{"pg.pass", "wrong-secret\n"}});
+  auto [code, log] =
+      SnapmgrdProcess::run_expecting_failure("pg-wrong", config(url), {{"pg.pass", "wrong-secret\n"}, kSecretFile});
   EXPECT_EQ(code, 1) << log;
   EXPECT_NE(log.find("snapmgrd: not started: catalog unavailable: cannot connect to " + url), std::string::npos) << log;
   EXPECT_NE(log.find("password authentication failed for user \"snapmgr\""), std::string::npos) << log;
@@ -141,6 +146,7 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   }
   std::ofstream(dir + "/snapmgr.yaml") << text;
   std::ofstream(dir + "/pg.pass") << "wrong-secret\n";
+  std::ofstream(dir + "/" + kSecretFile.first) << kSecretFile.second;
   std::ostringstream out, err;
   EXPECT_EQ(core::check_config(dir + "/snapmgr.yaml", out, err), 1);
   EXPECT_NE(err.str().find("catalog: catalog unavailable: cannot connect to " + url), std::string::npos) << err.str();
@@ -161,7 +167,7 @@ TEST(PostgresCatalogHttp, StartUpAndCheckConfigReportAWrongPasswordAndAnUnreacha
   EXPECT_NE(err3.str().find("Connection refused"), std::string::npos) << err3.str();
   const auto started = std::chrono::steady_clock::now();
   auto [down_code, down_log] = SnapmgrdProcess::run_expecting_failure(
-      "pg-down", config(url), {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}});
+      "pg-down", config(url), {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}, kSecretFile});
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(down_code, 1) << down_log;
   EXPECT_NE(down_log.find("trying again for up to 10 s"), std::string::npos) << down_log;
