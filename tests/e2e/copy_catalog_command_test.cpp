@@ -96,10 +96,12 @@ state_dir: {state_dir}
 auth: {strategy: noauth}
 policy_file: )" + std::string(SNAPMGR_SOURCE_DIR) + R"(/etc/policy.yaml
 plugin_path: [{fake_plugins}]
+internal_secret_file: {dir}/internal.secret
 catalog: {url: ')" + url + R"(', password_file: {dir}/pg.pass}
 backends: [{name: fake1, driver: fake}]
 )",
-                                       {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}});
+                                       {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"},
+                                        {"internal.secret", "copy-test-internal-secret\n"}});
   ASSERT_TRUE(daemon);
   ApiClient api(daemon->port());
   auto shown = api.get(std::string("/v3/p1/volumes/") + kVolume);

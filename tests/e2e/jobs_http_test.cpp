@@ -28,7 +28,9 @@ using namespace std::chrono_literals;
 
 PostgresTestServer& server() { return core::testing::shared_postgres(); }
 
-const SnapmgrdProcess::Files kPasswordFile = {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"}};
+// The catalog's password, and the secret the nodes share for the internal route.
+const SnapmgrdProcess::Files kPasswordFile = {{"pg.pass", std::string(PostgresTestServer::kPassword) + "\n"},
+                                              {"internal.secret", "jobs-test-internal-secret\n"}};
 
 // A node on `database`: host `host`, one fake backend `backend` (in `cluster` unless empty) with
 // volumes vol-1..vol-3, its adopt step delayed by `adopt_delay_ms` (0: none). A heartbeat every
@@ -51,6 +53,7 @@ adoption_workers: )" +
          R"(
 report_interval_s: 1
 service_down_time_s: 3
+internal_secret_file: {dir}/internal.secret
 catalog:
   url: ')" +
          server().url(database) +
