@@ -7,9 +7,11 @@
 // backends. The internal route refuses a missing or wrong secret, never forwards twice, and the
 // secret is in no log. A disabled service, an unknown one and — last — a stopped node answer as
 // Cinder does: "Service is unavailable at this time." / "... could not be found ...".
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -231,6 +233,42 @@ TEST_F(MultiNode, AVolumeAndASnapshotOfNodeTwoAreAdoptedAndUnmanagedThroughNodeO
   EXPECT_TRUE(logs_contain(2, "fake: released volume " + volume_id)) << "node 2's driver was told: " << node(2).log();
   auto after = api(1).get("/v3/p1/manageable_snapshots/detail?host=node2@fake2", v());
   EXPECT_EQ(after.body.find("\"cinder_id\":\"" + snapshot_id + "\""), std::string::npos) << after.body;
+}
+
+// 48 adoptions of one object of node 3's backend at once, 16 through each node: the two relayed
+// through nodes 1 and 2 race with node 3's own in its reference check and in the catalog's unique
+// live-reference index, which lets exactly one row in; node 3's driver adopts the object once.
+TEST_F(MultiNode, FortyEightConcurrentAdoptionsOfOneObjectThroughThreeNodesYieldOneRow) {
+  const std::string object = std::string(kVolume3).substr(0, std::string(kVolume3).size() - 4) + "9999";
+  const std::string body = R"({"volume": {"host": "node3@fake3", "ref": {"source-name": ")" + object + R"("}}})";
+  auto live_rows = [] {
+    return core::testing::shared_postgres().query(
+        "nodes", "SELECT count(*) FROM volumes WHERE backend = 'node3@fake3' AND NOT deleted")[0][0];
+  };
+  const int before = std::stoi(live_rows());
+  std::vector<Reply> replies(48);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 48; ++i) {
+    clients.emplace_back([i, &body, &replies] {
+      replies[i] = api(1 + i % 3).post("/v3/p1/manageable_volumes", body, with(v(), json_content()));
+    });
+  }
+  for (auto& c : clients) c.join();
+  std::vector<std::string> adopted_ids;
+  int conflicts = 0;
+  for (const auto& r : replies) {
+    if (r.status == 202) adopted_ids.emplace_back(r.json().at("volume").at("id").as_string());
+    if (r.status == 409) ++conflicts;
+  }
+  ASSERT_EQ(adopted_ids.size(), 1u);
+  EXPECT_EQ(conflicts, 47);
+  EXPECT_EQ(std::stoi(live_rows()), before + 1) << "exactly one row";
+  ASSERT_EQ(wait_status("volume", adopted_ids[0], "available"), "available") << node(3).log();
+  const std::string log = node(3).log();
+  const std::string adopted = "fake: renamed volume " + object;
+  std::size_t count = 0;
+  for (auto at = log.find(adopted); at != std::string::npos; at = log.find(adopted, at + 1)) ++count;
+  EXPECT_EQ(count, 1u) << "the backend object is adopted once";
 }
 
 TEST_F(MultiNode, OsServicesOnAnyNodeShowsEveryNodesBackends) {
