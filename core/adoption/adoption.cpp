@@ -1,5 +1,7 @@
 // Adoption: synchronous validation (a failure leaves no row and no backend change), insert the
 // row `creating` — the job, with the request id and (snapshots) the inspected size — and answer;
+// the insert conflicts when another adoption renamed the inspected object meanwhile (the
+// reference mark taken before the inspection);
 // a worker of a node serving the backend claims it and runs the driver's adopt step →
 // `available` or `error`.
 #include "core/adoption/catalog_manage_service.hpp"
@@ -71,6 +73,8 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
 
   const std::string what = "inspecting snapshot " + echoed(to_canonical_json(request.ref)) + " on " + (*backend)->key;
   const snapmgr::StringMap volume_reference = volume->provider_reference;
+  auto mark = catalog_->reference_mark();  // before the inspection: see Catalog::reference_mark
+  if (!mark.ok()) return mark.error();
   auto place = enter_now(**backend);
   if (!place.ok()) return place.error();
   auto inspected = call_with_deadline(new_call(caller.request_id), what, std::move(*place),
@@ -104,6 +108,7 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   row.created_at = now_timestamp();
   row.job_request_id = caller.request_id;
   row.job_size_gib = round_up_to_gib(inspected->size_bytes);
+  row.inspected_after = *mark;
   if (auto st = catalog_->insert_snapshot(row); !st) return st.error();
   log().info("snapshot {} adopting {} on {} (volume {})", row.id, to_canonical_json(canonical), row.backend,
              volume->id);
@@ -166,6 +171,8 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   }
   if (auto problem = reference_problem("volume", request.ref)) return *problem;
   const std::string what = "inspecting volume " + echoed(to_canonical_json(request.ref)) + " on " + (*backend)->key;
+  auto mark = catalog_->reference_mark();  // before the inspection: see Catalog::reference_mark
+  if (!mark.ok()) return mark.error();
   auto place = enter_now(**backend);
   if (!place.ok()) return place.error();
   auto inspected = call_with_deadline(
@@ -200,6 +207,7 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   row.metadata = request.metadata;
   row.created_at = now_timestamp();
   row.job_request_id = caller.request_id;
+  row.inspected_after = *mark;
   if (auto st = catalog_->insert_volume(row); !st) return st.error();
   log().info("volume {} adopting {} on {}", row.id, to_canonical_json(canonical), row.backend);
   jobs_.wake();

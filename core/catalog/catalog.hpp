@@ -4,7 +4,10 @@
 //
 // Contract: reads see only live rows (not soft-deleted). Every write is one transaction. A live
 // row's (backend, provider_reference) pair is unique per kind: inserting or updating a row onto
-// a pair that is already live fails with Fault::Conflict and changes nothing.
+// a pair that is already live fails with Fault::Conflict and changes nothing. An update that
+// changes a live row's provider_reference (its adopt step renamed the backend object) is a
+// reference move, logged for two hours (longer than any driver call's deadline, call_timeout_s ≤
+// 3600): see reference_mark().
 // Thread-safety: all methods may be called concurrently; reads never wait for a driver.
 #pragma once
 
@@ -110,6 +113,15 @@ class Catalog {
   virtual ServiceResult<std::size_t> heartbeat(const std::string& host, const std::vector<std::string>& backends) = 0;
   // Every service row, ordered by host and backend.
   virtual ServiceResult<std::vector<VolumeServiceRow>> services() = 0;
+
+  // The newest reference move so far (0 before the first). An adoption takes a mark before its
+  // driver inspects the reference, and gives it to the insert (VolumeRecord::inspected_after):
+  // the insert then also fails with Conflict, inserting nothing, when since the mark a row of the
+  // same kind and backend moved off the inserted provider_reference — the inspection may have
+  // seen that row's object before it was renamed, and the unique index no longer holds the old
+  // reference. Moves made before the mark do not count: the inspection came after the rename,
+  // so an object it found under the old reference is another one.
+  virtual ServiceResult<std::uint64_t> reference_mark() = 0;
 
   virtual ServiceStatus insert_volume(const VolumeRecord& row) = 0;
   virtual ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) = 0;

@@ -45,6 +45,12 @@ void drop_job_columns(Impl& impl) {
   impl.exec("ALTER TABLE snapshots DROP COLUMN job_size_gib");
 }
 
+// Back to before migration 5 (the log of reference moves); the same SQL on every catalog.
+template <class Impl>
+void drop_reference_moves(Impl& impl) {
+  impl.exec("DROP TABLE reference_moves");
+}
+
 inline Metadata stored_volume_metadata(Catalog& catalog, const std::string& id) {
   return (*catalog.find_volume(id))->metadata;
 }
@@ -149,6 +155,75 @@ TYPED_TEST_P(CatalogContractTest, MovingAReferenceOntoALiveOneIsAConflict) {
   auto r = this->catalog_->update_snapshot("s2", move);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().fault, Fault::Conflict);
+}
+
+// An adoption inspected "volume-a" before another adoption renamed it (its row moved to
+// "volume-v1"): its insert is a conflict. Moves of other references, other backends, other kinds,
+// or from before the mark do not count; an update that keeps the reference is no move.
+TYPED_TEST_P(CatalogContractTest, AnInsertInspectedBeforeAMoveOffItsReferenceIsAConflict) {
+  ASSERT_TRUE(this->catalog_->insert_volume(volume("v1", "volume-a")).ok());
+  auto mark = this->catalog_->reference_mark();
+  ASSERT_TRUE(mark.ok()) << mark.error().message;
+  RowUpdate same;
+  same.provider_reference = snapmgr::StringMap{{"source-name", "volume-a"}};
+  ASSERT_TRUE(*this->catalog_->update_volume("v1", same));
+  EXPECT_EQ(*this->catalog_->reference_mark(), *mark) << "no move";
+  RowUpdate renamed;
+  renamed.provider_reference = snapmgr::StringMap{{"source-name", "volume-v1"}};
+  ASSERT_TRUE(*this->catalog_->update_volume("v1", renamed));
+  EXPECT_GT(*this->catalog_->reference_mark(), *mark);
+
+  auto late = volume("v2", "volume-a");
+  late.inspected_after = *mark;
+  auto r = this->catalog_->insert_volume(late);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().fault, Fault::Conflict);
+  EXPECT_FALSE(this->catalog_->find_volume("v2")->has_value());
+
+  auto other_name = volume("v3", "volume-b");
+  other_name.inspected_after = *mark;
+  EXPECT_TRUE(this->catalog_->insert_volume(other_name).ok());
+  auto other_backend = volume("v4", "volume-a");
+  other_backend.backend = "node1@fake2";
+  other_backend.inspected_after = *mark;
+  EXPECT_TRUE(this->catalog_->insert_volume(other_backend).ok());
+  auto snapshot_named_so = snapshot("s1", "v3", "volume-a");
+  snapshot_named_so.inspected_after = *mark;
+  EXPECT_TRUE(this->catalog_->insert_snapshot(snapshot_named_so).ok());
+  auto inspected_later = volume("v5", "volume-a");
+  inspected_later.inspected_after = *this->catalog_->reference_mark();
+  EXPECT_TRUE(this->catalog_->insert_volume(inspected_later).ok()) << "a new object under the old name";
+
+  RowUpdate snapshot_renamed;
+  snapshot_renamed.provider_reference = snapmgr::StringMap{{"source-name", "_snapshot-s1"}};
+  const auto before_snapshot = *this->catalog_->reference_mark();
+  ASSERT_TRUE(*this->catalog_->update_snapshot("s1", snapshot_renamed));
+  auto late_snapshot = snapshot("s2", "v3", "volume-a");
+  late_snapshot.inspected_after = before_snapshot;
+  auto rs = this->catalog_->insert_snapshot(late_snapshot);
+  ASSERT_FALSE(rs.ok());
+  EXPECT_EQ(rs.error().fault, Fault::Conflict);
+}
+
+// The insert and the move race: whichever commits first, the late adoption's row never gets in.
+TYPED_TEST_P(CatalogContractTest, AnInsertRacingAMoveOffItsReferenceNeverGetsIn) {
+  for (int i = 0; i < 40; ++i) {
+    const std::string name = "volume-" + std::to_string(i);
+    ASSERT_TRUE(this->catalog_->insert_volume(volume("first" + std::to_string(i), name)).ok());
+    const auto mark = *this->catalog_->reference_mark();
+    std::thread mover([&] {
+      RowUpdate renamed;
+      renamed.provider_reference = snapmgr::StringMap{{"source-name", "renamed-" + std::to_string(i)}};
+      ASSERT_TRUE(*this->catalog_->update_volume("first" + std::to_string(i), renamed));
+    });
+    auto late = volume("late" + std::to_string(i), name);
+    late.inspected_after = mark;
+    auto r = this->catalog_->insert_volume(late);
+    mover.join();
+    ASSERT_FALSE(r.ok()) << "round " << i;
+    EXPECT_EQ(r.error().fault, Fault::Conflict);
+  }
+  EXPECT_EQ(this->catalog_->find_volumes({})->size(), 40u);
 }
 
 TYPED_TEST_P(CatalogContractTest, ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime) {
@@ -368,12 +443,13 @@ TYPED_TEST_P(CatalogContractTest, MigrationTwoGivesEarlierVolumesTheirBackendsNa
   this->impl_.exec("ALTER TABLE volumes DROP COLUMN pool");
   drop_service_registry_columns(this->impl_);
   drop_job_columns(this->impl_);
+  drop_reference_moves(this->impl_);
   this->impl_.set_schema_version(1);
   auto reopened = this->impl_.open();
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*(*reopened)->find_volume("v1"))->pool, "fake1");
   EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 4);
+  EXPECT_EQ(latest_schema_version(), 5);
 }
 
 TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults) {
@@ -381,6 +457,7 @@ TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults)
   // a version-2 catalog with one registered service
   drop_service_registry_columns(this->impl_);
   drop_job_columns(this->impl_);
+  drop_reference_moves(this->impl_);
   this->impl_.exec(
       "INSERT INTO services (host, backend, cluster, disabled, created_at, updated_at) "
       "VALUES ('node1', 'fake1', 'c1', false, '2026-01-01T00:00:00.000000', '2026-01-01T00:00:00.000000')");
@@ -399,18 +476,17 @@ TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults)
   EXPECT_EQ((*services)[0].updated_at, "2026-01-01T00:00:00.000000");
 }
 
-REGISTER_TYPED_TEST_SUITE_P(CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused,
-                            VolumesAndSnapshotsRoundTripWithMetadata, QueriesFilterLiveRows,
-                            LiveReferenceIsUniquePerBackendUntilSoftDeleted,
-                            ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict,
-                            ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime,
-                            AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired, GenerationChangesOnWrites,
-                            GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend,
-                            ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated,
-                            MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers,
-                            ReplacingMetadataKeepsOnlyTheGivenKeys, MetadataOfAMissingOrSoftDeletedRowIsNotWritten,
-                            DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool,
-                            MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool, ServiceRowsKeepTheRegistryFields,
-                            HeartbeatTouchesOnlyTheNamedServices, MigrationThreeGivesEarlierServicesTheDefaults);
+REGISTER_TYPED_TEST_SUITE_P(
+    CatalogContractTest, ReopeningKeepsDataAndANewerSchemaIsRefused, VolumesAndSnapshotsRoundTripWithMetadata,
+    QueriesFilterLiveRows, LiveReferenceIsUniquePerBackendUntilSoftDeleted,
+    ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict,
+    AnInsertInspectedBeforeAMoveOffItsReferenceIsAConflict, AnInsertRacingAMoveOffItsReferenceNeverGetsIn,
+    ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime, AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired,
+    GenerationChangesOnWrites, GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend,
+    ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated,
+    MergingMetadataAddsAndOverwritesKeysAndKeepsTheOthers, ReplacingMetadataKeepsOnlyTheGivenKeys,
+    MetadataOfAMissingOrSoftDeletedRowIsNotWritten, DeletingAMetadataKeyRemovesOnlyThatKeyOnce, AVolumeKeepsItsPool,
+    MigrationTwoGivesEarlierVolumesTheirBackendsNameAsPool, ServiceRowsKeepTheRegistryFields,
+    HeartbeatTouchesOnlyTheNamedServices, MigrationThreeGivesEarlierServicesTheDefaults);
 
 }  // namespace snapmgr::core

@@ -1,6 +1,7 @@
 // Moving a single node's catalog to PostgreSQL (`snapmgrd --copy-catalog <sqlite file> <url>`):
 // every row of every table of a SQLite catalog — live and soft-deleted volumes and snapshots,
-// their metadata, the service rows — copied into an empty PostgreSQL database.
+// their metadata, the service rows — copied into an empty PostgreSQL database. Not the log of
+// reference moves: it only matters to adoptions under way, and there are none during a copy.
 //
 // Contract:
 // - The SQLite file is opened read-only and read in one transaction (one consistent snapshot);

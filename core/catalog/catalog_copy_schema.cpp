@@ -28,6 +28,8 @@ std::string quoted(const std::string& name) {
   return out + "\"";
 }
 
+// Both listings leave out reference_moves: a log of recent renames that only adoptions under way
+// on the source read (catalog.hpp, reference_mark), none of which survive the copy.
 std::vector<SqliteTable> sqlite_tables(SQLite::Database& db) {
   struct Pending {
     SqliteTable table;
@@ -36,7 +38,7 @@ std::vector<SqliteTable> sqlite_tables(SQLite::Database& db) {
   std::vector<Pending> pending;
   SQLite::Statement names(db,
                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-                          "ESCAPE '\\' ORDER BY rowid");
+                          "ESCAPE '\\' AND name <> 'reference_moves' ORDER BY rowid");
   while (names.executeStep()) {
     Pending p;
     p.table.name = names.getColumn(0).getString();
@@ -77,6 +79,7 @@ PostgresTables postgres_tables(pqxx::transaction_base& tx) {
        tx.exec("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_class c "
                "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_version' "
+               "AND c.relname <> 'reference_moves' "
                "AND a.attnum > 0 AND NOT a.attisdropped")) {
     out[row[0].as<std::string>()][row[1].as<std::string>()] = row[2].as<std::string>();
   }

@@ -95,6 +95,19 @@ const char* const kMigrations[] = {
     ALTER TABLE snapshots ADD COLUMN job_request_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE snapshots ADD COLUMN job_size_gib INTEGER;
     )sql",
+    // 5: the log of reference moves (catalog.hpp, reference_mark): a row's provider reference
+    // before an update changed it. AUTOINCREMENT: a mark is never reused, even once pruned.
+    R"sql(
+    CREATE TABLE reference_moves (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      kind TEXT NOT NULL,
+      backend TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      row_id TEXT NOT NULL,
+      moved_at TEXT NOT NULL);
+    CREATE INDEX reference_moves_reference ON reference_moves(backend, reference);
+    CREATE INDEX reference_moves_moved_at ON reference_moves(moved_at);
+    )sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

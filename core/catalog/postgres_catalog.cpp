@@ -30,6 +30,30 @@ ServiceError conflict(const char* kind, const std::string& backend, const snapmg
 // Reads that span statements (rows, then their metadata) see one snapshot.
 using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
+// How long a reference move is logged (catalog.hpp): longer than any driver call's deadline.
+constexpr std::chrono::hours kReferenceMovesKept{2};
+
+// Whether, since `mark`, a row of `kind` on `backend` moved off `reference` (Catalog::reference_mark).
+// Run after the insert: the unique index made a concurrent move of `reference` commit first, so
+// this statement's snapshot sees it.
+bool moved_off_since(pqxx::transaction_base& tx, const char* kind, const std::string& backend,
+                     const std::string& reference, std::uint64_t mark) {
+  return !tx.exec_params(
+                "SELECT 1 FROM reference_moves WHERE backend = $1 AND reference = $2 AND kind = $3 "
+                "AND seq > $4 LIMIT 1",
+                backend, reference, kind, static_cast<std::int64_t>(mark))
+              .empty();
+}
+
+// Logs a row's move off `reference`, and forgets moves older than the log keeps them.
+void log_move(pqxx::transaction_base& tx, const char* kind, const std::string& backend, const std::string& reference,
+              const std::string& id, const std::string& now) {
+  tx.exec_params("DELETE FROM reference_moves WHERE moved_at < $1",
+                 format_timestamp(std::chrono::system_clock::now() - kReferenceMovesKept));
+  tx.exec_params("INSERT INTO reference_moves (kind, backend, reference, row_id, moved_at) VALUES ($1, $2, $3, $4, $5)",
+                 kind, backend, reference, id, now);
+}
+
 }  // namespace
 
 PostgresCatalog::PostgresCatalog(const PostgresSettings& settings) : pool_(settings) {
@@ -128,6 +152,14 @@ ServiceResult<std::vector<VolumeServiceRow>> PostgresCatalog::services() {
   });
 }
 
+ServiceResult<std::uint64_t> PostgresCatalog::reference_mark() {
+  return run<std::uint64_t>("reading the reference moves", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return ServiceResult<std::uint64_t>(static_cast<std::uint64_t>(
+        tx.exec("SELECT coalesce(max(seq), 0) FROM reference_moves")[0][0].as<std::int64_t>()));
+  });
+}
+
 ServiceStatus PostgresCatalog::insert_volume(const VolumeRecord& v) {
   return run<Done>("inserting volume " + v.id, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
@@ -138,6 +170,10 @@ ServiceStatus PostgresCatalog::insert_volume(const VolumeRecord& v) {
                      v.backend, v.cluster, v.availability_zone, nullable(v.volume_type), v.bootable,
                      to_canonical_json(v.provider_reference), v.created_at, nullable(v.updated_at), v.pool,
                      v.job_request_id);
+      if (v.inspected_after &&
+          moved_off_since(tx, "volume", v.backend, to_canonical_json(v.provider_reference), *v.inspected_after)) {
+        return conflict("volume", v.backend, v.provider_reference);  // rolled back
+      }
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Volume), v.id, v.metadata);
     } catch (const pqxx::unique_violation&) {
       return conflict("volume", v.backend, v.provider_reference);
@@ -167,6 +203,10 @@ ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
                      s.id, s.volume_id, s.project_id, s.user_id, nullable(s.name), nullable(s.description), s.status,
                      s.size_gib, s.backend, to_canonical_json(s.provider_reference), s.progress, s.created_at,
                      nullable(s.updated_at), s.job_request_id, nullable(size_text));
+      if (s.inspected_after &&
+          moved_off_since(tx, "snapshot", s.backend, to_canonical_json(s.provider_reference), *s.inspected_after)) {
+        return conflict("snapshot", s.backend, s.provider_reference);  // rolled back
+      }
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Snapshot), s.id, s.metadata);
     } catch (const pqxx::unique_violation&) {
       return conflict("snapshot", s.backend, s.provider_reference);
@@ -292,8 +332,14 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
     try {
       // The row first: its conditions (status, no live snapshot) are then checked on data no
       // concurrent write changes before this one commits.
-      tx.exec_params(std::string("SELECT 1 FROM ") + table + " WHERE id = $1 FOR NO KEY UPDATE", id);
+      auto before = tx.exec_params(
+          std::string("SELECT backend, provider_reference FROM ") + table + " WHERE id = $1 FOR NO KEY UPDATE", id);
       applied = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)).affected_rows() > 0;
+      if (applied && update.provider_reference && !before.empty() &&
+          before[0][1].as<std::string>() != to_canonical_json(*update.provider_reference)) {
+        log_move(tx, snapshots ? "snapshot" : "volume", before[0][0].as<std::string>(), before[0][1].as<std::string>(),
+                 id, params[0]);
+      }
       if (applied) notify(tx, queues_job);
     } catch (const pqxx::unique_violation&) {
       if (!update.provider_reference) throw;

@@ -75,6 +75,7 @@ class PostgresCatalog final : public Catalog {
   ServiceResult<std::size_t> heartbeat(const std::string& host, const std::vector<std::string>& backends) override;
   ServiceResult<std::vector<VolumeServiceRow>> services() override;
 
+  ServiceResult<std::uint64_t> reference_mark() override;
   ServiceStatus insert_volume(const VolumeRecord& row) override;
   ServiceResult<std::optional<VolumeRecord>> find_volume(const std::string& id) override;
   ServiceResult<std::vector<VolumeRecord>> find_volumes(const RowQuery& query) override;

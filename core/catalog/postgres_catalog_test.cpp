@@ -205,7 +205,8 @@ TEST_F(PostgresCatalogTest, AnUnmanageAndASnapshotInsertOnOneVolumeNeverBothAppl
 TEST_F(PostgresCatalogTest, MigrationsAreIdempotentAndConcurrentOpensMigrateOnce) {
   ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
   const auto tables = impl_.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
-  EXPECT_EQ(tables, "6");  // schema_version, services, volumes, volume_metadata, snapshots, snapshot_metadata
+  // schema_version, services, volumes, volume_metadata, snapshots, snapshot_metadata, reference_moves
+  EXPECT_EQ(tables, "7");
   for (int i = 0; i < 2; ++i) {
     auto again = impl_.open();
     ASSERT_TRUE(again.ok()) << again.error().message;
@@ -409,7 +410,7 @@ TEST_F(PostgresCatalogTest, TheFactoryReadsThePasswordFileAndProbesForCheckConfi
   config.catalog = CatalogConfig{impl_.settings().url, file, 2, 1};
   auto probed = probe_catalog(config);
   ASSERT_TRUE(probed.ok()) << probed.error().message;
-  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 4 (this snapmgrd: 4)");
+  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 5 (this snapmgrd: 5)");
   auto opened = open_catalog(config, 0s);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_TRUE((*opened)->insert_volume(volume("v1", "volume-a")).ok());

@@ -99,6 +99,19 @@ const char* const kPostgresMigrations[] = {
     ALTER TABLE snapshots ADD COLUMN job_request_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE snapshots ADD COLUMN job_size_gib BIGINT;
     )sql",
+    // 5: the log of reference moves (catalog.hpp, reference_mark): a row's provider reference
+    // before an update changed it. A sequence never hands out a mark twice.
+    R"sql(
+    CREATE TABLE reference_moves (
+      seq BIGSERIAL PRIMARY KEY,
+      kind TEXT NOT NULL,
+      backend TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      row_id TEXT NOT NULL,
+      moved_at TEXT NOT NULL);
+    CREATE INDEX reference_moves_reference ON reference_moves(backend, reference);
+    CREATE INDEX reference_moves_moved_at ON reference_moves(moved_at);
+    )sql",
 };
 
 constexpr int kPostgresLatest = static_cast<int>(sizeof kPostgresMigrations / sizeof kPostgresMigrations[0]);

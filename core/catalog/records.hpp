@@ -40,6 +40,8 @@ struct VolumeRecord {
   std::optional<std::string> updated_at;
   bool deleted = false;
   std::string job_request_id;  // the request that queued the row's job ("" for none or unknown)
+  // Insert only, not stored: the Catalog::reference_mark() taken before the reference was inspected.
+  std::optional<std::uint64_t> inspected_after;
 };
 
 struct SnapshotRecord {
@@ -58,8 +60,9 @@ struct SnapshotRecord {
   std::string created_at;
   std::optional<std::string> updated_at;
   bool deleted = false;
-  std::string job_request_id;                // as on VolumeRecord
-  std::optional<std::int64_t> job_size_gib;  // while `creating`: the size inspected before the 202
+  std::string job_request_id;                    // as on VolumeRecord
+  std::optional<std::int64_t> job_size_gib;      // while `creating`: the size inspected before the 202
+  std::optional<std::uint64_t> inspected_after;  // as on VolumeRecord
 };
 
 }  // namespace snapmgr::core

@@ -17,6 +17,8 @@ namespace rows = sqlite_rows;
 namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
+// How long a reference move is logged (catalog.hpp): longer than any driver call's deadline.
+constexpr std::chrono::hours kReferenceMovesKept{2};
 
 std::unique_ptr<SQLite::Database> connect(const std::string& path) {
   auto db =
@@ -38,6 +40,35 @@ bool is_unique_violation(const SQLite::Exception& e) {
 ServiceError conflict(const char* kind, const std::string& backend, const snapmgr::StringMap& reference) {
   return {Fault::Conflict, std::string("The ") + kind + " " + to_canonical_json(reference) + " on backend " + backend +
                                " is already managed or being adopted."};
+}
+
+// Whether, since `mark`, a row of `kind` on `backend` moved off `reference` (Catalog::reference_mark).
+bool moved_off_since(SQLite::Database& db, const char* kind, const std::string& backend, const std::string& reference,
+                     std::uint64_t mark) {
+  SQLite::Statement q(db,
+                      "SELECT 1 FROM reference_moves WHERE backend = ? AND reference = ? AND kind = ? AND seq > ? "
+                      "LIMIT 1");
+  q.bind(1, backend);
+  q.bind(2, reference);
+  q.bind(3, kind);
+  q.bind(4, static_cast<int64_t>(mark));
+  return q.executeStep();
+}
+
+// Logs a row's move off `reference`, and forgets moves older than the log keeps them.
+void log_move(SQLite::Database& db, const char* kind, const std::string& backend, const std::string& reference,
+              const std::string& id, const std::string& now) {
+  SQLite::Statement forget(db, "DELETE FROM reference_moves WHERE moved_at < ?");
+  forget.bind(1, format_timestamp(std::chrono::system_clock::now() - kReferenceMovesKept));
+  forget.exec();
+  SQLite::Statement q(
+      db, "INSERT INTO reference_moves (kind, backend, reference, row_id, moved_at) VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, kind);
+  q.bind(2, backend);
+  q.bind(3, reference);
+  q.bind(4, id);
+  q.bind(5, now);
+  q.exec();
 }
 
 }  // namespace
@@ -153,6 +184,16 @@ ServiceResult<std::vector<VolumeServiceRow>> SqliteCatalog::services() {
   }
 }
 
+ServiceResult<std::uint64_t> SqliteCatalog::reference_mark() {
+  try {
+    ReaderLease lease(*this);
+    return static_cast<std::uint64_t>(
+        lease.db().execAndGet("SELECT coalesce(max(seq), 0) FROM reference_moves").getInt64());
+  } catch (const std::exception& e) {
+    return internal("reading the reference moves", e);
+  }
+}
+
 ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
   try {
     std::lock_guard lock(writer_mutex_);
@@ -177,6 +218,10 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     q.bind(16, v.pool);
     q.bind(17, v.job_request_id);
     q.exec();
+    if (v.inspected_after &&
+        moved_off_since(*writer_, "volume", v.backend, to_canonical_json(v.provider_reference), *v.inspected_after)) {
+      return conflict("volume", v.backend, v.provider_reference);  // rolled back
+    }
     rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
     WriteWindow window(generation_);
     tx.commit();
@@ -218,6 +263,10 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
     q.bind(14, s.job_request_id);
     if (s.job_size_gib) q.bind(15, static_cast<int64_t>(*s.job_size_gib));
     q.exec();
+    if (s.inspected_after &&
+        moved_off_since(*writer_, "snapshot", s.backend, to_canonical_json(s.provider_reference), *s.inspected_after)) {
+      return conflict("snapshot", s.backend, s.provider_reference);  // rolled back
+    }
     rows::write_metadata(*writer_, "snapshot_metadata", "snapshot_id", s.id, s.metadata);
     WriteWindow window(generation_);
     tx.commit();
@@ -342,10 +391,22 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
       sql += ")";
     }
     std::lock_guard lock(writer_mutex_);
+    SQLite::Transaction tx(*writer_);
+    std::optional<std::pair<std::string, std::string>> before;  // backend, provider_reference
+    if (update.provider_reference) {
+      SQLite::Statement old(
+          *writer_, std::string("SELECT backend, provider_reference FROM ") + table + " WHERE id = ? AND deleted = 0");
+      old.bind(1, id);
+      if (old.executeStep()) before.emplace(old.getColumn(0).getString(), old.getColumn(1).getString());
+    }
     SQLite::Statement q(*writer_, sql);
     for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
     WriteWindow window(generation_);
-    bool applied = q.exec() > 0;
+    const bool applied = q.exec() > 0;
+    if (applied && before && before->second != to_canonical_json(*update.provider_reference)) {
+      log_move(*writer_, snapshots ? "snapshot" : "volume", before->first, before->second, id, params[0]);
+    }
+    tx.commit();
     return applied;
   } catch (const SQLite::Exception& e) {
     if (is_unique_violation(e) && update.provider_reference) {

@@ -93,8 +93,12 @@ class MultiNode : public ::testing::Test {
                     files)
                     .release();
     nodes_[2] =
-        SnapmgrdProcess::start(
-            "node3", node_config("node3", url, fake_backend("fake3", kVolume3, snapshot("snap3a", kVolume3, 4))), files)
+        SnapmgrdProcess::start("node3",
+                               node_config("node3", url,
+                                           fake_backend("fake3", kVolume3,
+                                                        snapshot("snap3a", kVolume3, 4) +
+                                                            "      faults: {adopt_volume: {delay_ms: 3000}}\n")),
+                               files)
             .release();
   }
   static void TearDownTestSuite() {
@@ -238,6 +242,9 @@ TEST_F(MultiNode, AVolumeAndASnapshotOfNodeTwoAreAdoptedAndUnmanagedThroughNodeO
 // 48 adoptions of one object of node 3's backend at once, 16 through each node: the two relayed
 // through nodes 1 and 2 race with node 3's own in its reference check and in the catalog's unique
 // live-reference index, which lets exactly one row in; node 3's driver adopts the object once.
+// Its adopt step takes 3 s (a rename on an array is not instant), so every request inspects the
+// object before it is renamed; an inspection that the rename overtakes is the catalog's reference
+// mark's case (CatalogContractTest.AnInsertRacingAMoveOffItsReferenceNeverGetsIn).
 TEST_F(MultiNode, FortyEightConcurrentAdoptionsOfOneObjectThroughThreeNodesYieldOneRow) {
   const std::string object = std::string(kVolume3).substr(0, std::string(kVolume3).size() - 4) + "9999";
   const std::string body = R"({"volume": {"host": "node3@fake3", "ref": {"source-name": ")" + object + R"("}}})";
