@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """End-to-end test of many nodes with the real OpenStack client: three snapmgrd nodes share one
-PostgreSQL 15 catalog (postgres_support.py), each with its own fake backend, and Debian's
-python3-cinderclient (/usr/bin/cinder) is pointed at node 1 only. Through node 1 it lists the
-manageable volumes and snapshots of nodes 2 and 3 (the same tables as asking them directly),
-adopts a volume and a snapshot of each (`show` until available), sees the snapshot `already
-managed`, unmanages both, and `service-list` shows every node's backend up.
+PostgreSQL 15 catalog (postgres_support.py), each with its own backend — fake ones on nodes 1 and
+2, a real lvm2 volume group on a loop device on node 3 (the lvm driver's fixture hook,
+tests/fixtures/lvm/hook) — and Debian's python3-cinderclient (/usr/bin/cinder) is pointed at node
+1 only. Through node 1 it lists the manageable volumes and snapshots of nodes 2 and 3 (the same
+tables as asking them directly), adopts a volume and a snapshot of each (`show` until available;
+on node 3 lvm2 renames the logical volumes), sees the snapshot `already managed`, unmanages both,
+and `service-list` shows every node's backend up.
 
 Run: /usr/bin/python3 cinderclient_multi_node_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
 """
@@ -39,7 +41,9 @@ internal_secret_file: %(secret_file)s
 catalog: {{url: '%(url)s'}}
 backends:
   - name: %(backend)s
-    driver: fake
+"""
+
+FAKE_BACKEND = """    driver: fake
     options:
       volumes:
         - {{name: %(volume)s, size_bytes: 2147483648}}
@@ -47,11 +51,29 @@ backends:
         - {{name: %(snapshot)s, size_bytes: 1073741824, origin: %(volume)s}}
 """
 
+# The lvm fixture's options, with the volume group `hook setup` printed.
+LVM_BACKEND = """    driver: lvm
+    options:
+      lvm_binary: lvm
+      lvm_system_dir: %(fixture)s/etc-lvm
+      command_timeout_s: 30
+      volume_group: %(volume_group)s
+"""
+
+LVM_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "lvm", "hook")
+
+# host, backend, a volume and one of its snapshots (vol-a and snap-a1 are the lvm fixture's).
 NODES = [
     ("node1", "fake1", "volume-11111111-1111-1111-1111-111111111111", "snap1"),
     ("node2", "fake2", "volume-22222222-2222-2222-2222-222222222222", "snap2"),
-    ("node3", "fake3", "volume-33333333-3333-3333-3333-333333333333", "snap3"),
+    ("node3", "lvm3", "vol-a", "snap-a1"),
 ]
+
+
+def lvm_hook(verb, fixture):
+    return subprocess.run([LVM_HOOK, verb], capture_output=True, text=True, timeout=180,
+                          env=dict(os.environ, SNAPMGR_FIXTURE_DIR=fixture,
+                                   SNAPMGR_FIXTURE_OWNER_PID=str(os.getpid())))
 
 
 class CinderclientMultiNode(unittest.TestCase):
@@ -66,10 +88,18 @@ class CinderclientMultiNode(unittest.TestCase):
             f.write(SECRET + "\n")
         url = cls.postgres.create_database("nodes")
         cls.nodes = []
+        cls.lvm_fixture = os.path.join(cls.secret_dir, "lvm")
+        os.mkdir(cls.lvm_fixture)
         try:
+            setup = lvm_hook("setup", cls.lvm_fixture)
+            if setup.returncode != 0:
+                raise RuntimeError("lvm hook setup failed: " + setup.stderr)
+            volume_group = setup.stdout.split("volume_group:")[1].split()[0]
             for host, backend, volume, snapshot in NODES:
-                config = CONFIG % {"host": host, "plugins": ARGS.plugin_dir, "secret_file": secret_file, "url": url,
-                                   "backend": backend, "volume": volume, "snapshot": snapshot}
+                values = {"host": host, "plugins": ARGS.plugin_dir, "secret_file": secret_file, "url": url,
+                          "backend": backend, "volume": volume, "snapshot": snapshot,
+                          "fixture": cls.lvm_fixture, "volume_group": volume_group}
+                config = (CONFIG + (LVM_BACKEND if backend.startswith("lvm") else FAKE_BACKEND)) % values
                 cls.nodes.append(Snapmgrd(ARGS.snapmgrd, config, "snapmgr-multi-" + host))
         except Exception:
             cls.tearDownClass()
@@ -79,8 +109,11 @@ class CinderclientMultiNode(unittest.TestCase):
     def tearDownClass(cls):
         for node in cls.nodes:
             node.stop_and_clean()
+        teardown = lvm_hook("teardown", cls.lvm_fixture)
         cls.postgres.stop()
         shutil.rmtree(cls.secret_dir, ignore_errors=True)
+        if teardown.returncode != 0:
+            raise RuntimeError("lvm hook teardown failed: " + teardown.stderr)
 
     def cinder(self, *args, node=0, version="3.8", expect=0):
         env = {k: v for k, v in os.environ.items() if not k.startswith("OS_") and not k.startswith("CINDER")}
@@ -117,7 +150,7 @@ class CinderclientMultiNode(unittest.TestCase):
     def test_01_service_list_shows_every_nodes_backend(self):
         rows = table_rows(self.cinder("service-list"))
         hosts = {row[1]: row for row in rows}
-        self.assertEqual(sorted(hosts), ["node1@fake1", "node2@fake2", "node3@fake3"])
+        self.assertEqual(sorted(hosts), ["node1@fake1", "node2@fake2", "node3@lvm3"])
         for row in rows:
             self.assertEqual(row[0], "cinder-volume")
             self.assertEqual(row[4], "up", row)
@@ -155,7 +188,12 @@ class CinderclientMultiNode(unittest.TestCase):
             self.wait_gone("show", adopted["id"])
             self.assertNotIn(snap["id"], self.cinder("snapshot-manageable-list", service).replace(
                 "_snapshot-" + snap["id"], ""))
-            self.assertIn("fake: released volume " + adopted["id"], self.nodes[index].read_log())
+            if backend.startswith("lvm"):
+                log = self.nodes[index].read_log()
+                self.assertRegex(log, r"lvm: renamed volume \S+/%s to volume-%s" % (volume, adopted["id"]))
+                self.assertRegex(log, r"lvm: renamed snapshot \S+/%s to _snapshot-%s" % (snapshot, snap["id"]))
+            else:
+                self.assertIn("fake: released volume " + adopted["id"], self.nodes[index].read_log())
 
     def test_04_the_secret_is_in_no_log(self):
         for owner in self.nodes[1:]:
