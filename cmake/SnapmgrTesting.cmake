@@ -6,6 +6,11 @@
 # component once per process — tgtd, NFS-Ganesha, LVM on a loop device).
 # Compile definitions available to the test: SNAPMGR_SOURCE_DIR, SNAPMGR_BINARY_DIR,
 # SNAPMGR_PLUGIN_DIR (where libsnapmgr_<name>.so files are written).
+# The test executables' own code is compiled at SNAPMGR_TEST_OPTIMIZE (default -O0), after the
+# build type's flags, so it wins: a test body runs once and its time is spent in the code under
+# test, which keeps the build's -O1; -O0 compiles a test file ~40% faster (under ASan as without).
+set(SNAPMGR_TEST_OPTIMIZE "-O0" CACHE STRING "Optimisation flag for the test executables' own code")
+
 # The precompiled header every test executable reuses (cmake/SnapmgrPch.cmake): an object
 # library with the tests' own libraries and definitions, so its flags are theirs.
 function(snapmgr_define_test_pch)
@@ -15,6 +20,7 @@ function(snapmgr_define_test_pch)
   add_library(snapmgr_test_pch OBJECT ${PROJECT_SOURCE_DIR}/tests/support/pch_anchor.cpp)
   target_link_libraries(snapmgr_test_pch PRIVATE snapmgr_core snapmgr_test_support GTest::gmock GTest::gtest_main)
   snapmgr_test_definitions(snapmgr_test_pch)
+  target_compile_options(snapmgr_test_pch PRIVATE ${SNAPMGR_TEST_OPTIMIZE})
   set_target_properties(snapmgr_test_pch PROPERTIES POSITION_INDEPENDENT_CODE OFF)
   snapmgr_precompile(snapmgr_test_pch test)
   snapmgr_pch_warning_options(snapmgr_test_pch)
@@ -39,6 +45,7 @@ function(snapmgr_add_test name)
   target_link_libraries(${name} PRIVATE
     snapmgr_core snapmgr_test_support GTest::gmock GTest::gtest_main ${ARG_LIBRARIES})
   snapmgr_test_definitions(${name})
+  target_compile_options(${name} PRIVATE ${SNAPMGR_TEST_OPTIMIZE})
   if(TARGET snapmgr_test_pch)
     set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
     target_precompile_headers(${name} REUSE_FROM snapmgr_test_pch)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
@@ -132,9 +133,13 @@ std::map<std::string, std::string> fingerprint(const std::string& directory) {
   return facts;
 }
 
+// One bulk copy inside libstdc++: a character-by-character iterator loop is slow in this file,
+// which is compiled at -O0 (SNAPMGR_TEST_OPTIMIZE), and the images read here are large.
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
 }
 
 void write_file(const std::string& path, const std::string& bytes) {
