@@ -2,7 +2,9 @@
 // core/catalog/postgres_test_server.hpp), with real snapmgrd nodes and the fake driver, its
 // adopt step slowed by a `delay_ms` fault so that jobs are still `creating` when a node dies:
 //   - two nodes, each with its own backend: kill -9 of node B with adoptions queued for its
-//     backend; node A (even restarted) leaves them alone; node B back → they finish;
+//     backend; node A (even restarted) leaves them alone; once B's service is down, os-services
+//     through A shows it `down` and B's listings and adoptions get "Service is unavailable at
+//     this time."; node B back → they finish;
 //   - a cluster: two nodes serve one backend in cluster c1; kill -9 of the node holding the
 //     claimed adoptions → once its service is down (service_down_time_s) the other finishes them.
 #include <signal.h>
@@ -140,6 +142,24 @@ TEST(JobsHttp, AdoptionsQueuedForAKilledNodeWaitForItAndFinishWhenItIsBack) {
   for (const auto& id : queued) {
     EXPECT_EQ(column(db, id, "status"), "creating") << id << "\n" << a->log();
   }
+  // B's service is down (no heartbeat for service_down_time_s): os-services says so, and a
+  // request that needs B's backend gets Cinder's answer.
+  std::string state;
+  for (int i = 0; i < 100 && state != "down"; ++i, std::this_thread::sleep_for(100ms)) {
+    auto services = ApiClient(a->port()).get("/v3/p1/os-services?host=nodeB@fakeB");
+    ASSERT_EQ(services.status, 200) << services.body;
+    state = std::string(services.json().at("services").at(0).at("state").as_string());
+  }
+  EXPECT_EQ(state, "down");
+  auto listing = ApiClient(a->port()).get("/v3/p1/manageable_volumes?host=nodeB@fakeB", version("3.8"));
+  EXPECT_EQ(listing.status, 400) << listing.body;
+  EXPECT_EQ(listing.fault_message("badRequest"), "Service is unavailable at this time.") << listing.body;
+  auto adoption = ApiClient(a->port()).post(
+      "/v3/p1/manageable_volumes", R"({"volume": {"host": "nodeB@fakeB", "ref": {"source-name": "volume-late"}}})",
+      with(version("3.8"), json_content()));
+  EXPECT_EQ(adoption.status, 400) << adoption.body;
+  EXPECT_EQ(adoption.fault_message("badRequest"), "Service is unavailable at this time.") << adoption.body;
+
   auto seen = ApiClient(a->port()).get("/v3/p1/volumes/" + queued[1]);
   ASSERT_EQ(seen.status, 200) << seen.body;
   EXPECT_EQ(seen.json().at("volume").at("status").as_string(), "creating") << "any node reads the shared catalog";
