@@ -211,10 +211,12 @@ TYPED_TEST_P(CatalogContractTest, AnInsertRacingAMoveOffItsReferenceNeverGetsIn)
     const std::string name = "volume-" + std::to_string(i);
     ASSERT_TRUE(this->catalog_->insert_volume(volume("first" + std::to_string(i), name)).ok());
     const auto mark = *this->catalog_->reference_mark();
-    std::thread mover([&] {
-      RowUpdate renamed;
-      renamed.provider_reference = snapmgr::StringMap{{"source-name", "renamed-" + std::to_string(i)}};
-      ASSERT_TRUE(*this->catalog_->update_volume("first" + std::to_string(i), renamed));
+    RowUpdate renamed;
+    renamed.provider_reference = snapmgr::StringMap{{"source-name", "renamed-" + std::to_string(i)}};
+    // Owned copies; the catalog outlives the thread (joined below).
+    std::thread mover([catalog = this->catalog_.get(), id = "first" + std::to_string(i), renamed] {
+      auto moved = catalog->update_volume(id, renamed);
+      EXPECT_TRUE(moved.ok() && *moved);
     });
     auto late = volume("late" + std::to_string(i), name);
     late.inspected_after = mark;

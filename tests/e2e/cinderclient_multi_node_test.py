@@ -20,27 +20,14 @@ import unittest
 
 from cinderclient_e2e_test import as_dict, table_rows
 from e2e_support import Snapmgrd, daemon_arguments, run_tests
-from postgres_support import PostgresServer
+from postgres_support import NODE_CONFIG, PostgresServer
 
 CINDER = "/usr/bin/cinder"
 ARGS = None
 SECRET = "cinderclient-multi-node-secret"
 
-# %(...)s are this script's; {dir} and the doubled braces are for Snapmgrd's str.format.
-CONFIG = """
-host: %(host)s
-listen: 127.0.0.1:0
-state_dir: {dir}/state
-auth: {{strategy: noauth}}
-plugin_path: [%(plugins)s]
-log: {{level: debug}}
-report_interval_s: 1
-service_down_time_s: 5
-listing_max_age_ms: 0
-internal_secret_file: %(secret_file)s
-catalog: {{url: '%(url)s'}}
-backends:
-  - name: %(backend)s
+# The node configuration (postgres_support.NODE_CONFIG) and this script's backends.
+CONFIG = NODE_CONFIG + """  - name: %(backend)s
 """
 
 FAKE_BACKEND = """    driver: fake
@@ -96,7 +83,8 @@ class CinderclientMultiNode(unittest.TestCase):
                 raise RuntimeError("lvm hook setup failed: " + setup.stderr)
             volume_group = setup.stdout.split("volume_group:")[1].split()[0]
             for host, backend, volume, snapshot in NODES:
-                values = {"host": host, "plugins": ARGS.plugin_dir, "secret_file": secret_file, "url": url,
+                values = {"host": host, "plugins": ARGS.plugin_dir, "report_interval_s": 1, "service_down_time_s": 5,
+                          "secret_file": secret_file, "url": url,
                           "backend": backend, "volume": volume, "snapshot": snapshot,
                           "fixture": cls.lvm_fixture, "volume_group": volume_group}
                 config = (CONFIG + (LVM_BACKEND if backend.startswith("lvm") else FAKE_BACKEND)) % values

@@ -30,7 +30,7 @@ import unittest
 import uuid
 
 from e2e_support import Snapmgrd, daemon_arguments, run_tests
-from postgres_support import PostgresServer
+from postgres_support import NODE_CONFIG, PostgresServer
 
 ARGS = None
 SECRET = "cluster-failover-internal-secret"
@@ -38,21 +38,8 @@ PROJECT = "p1"
 REPORT_INTERVAL_S = 1
 SERVICE_DOWN_TIME_S = 3
 
-# %(...)s are this script's; {dir} and the doubled braces are for Snapmgrd's str.format.
-CONFIG = """
-host: %(host)s
-listen: 127.0.0.1:0
-state_dir: {dir}/state
-auth: {{strategy: noauth}}
-plugin_path: [%(plugins)s]
-log: {{level: debug}}
-report_interval_s: %(report)d
-service_down_time_s: %(down)d
-listing_max_age_ms: 0
-internal_secret_file: %(secret_file)s
-catalog: {{url: '%(url)s'}}
-backends:
-"""
+# The node configuration; the backends follow.
+CONFIG = NODE_CONFIG
 
 NFS_BACKEND = """  - name: nfs1
     driver: nfs
@@ -120,8 +107,9 @@ class ClusterFailover(unittest.TestCase):
             cls.postgres = PostgresServer()
             url = cls.postgres.create_database("cluster_failover")
             for host in ("node1", "node2", "node3"):
-                values = {"host": host, "plugins": ARGS.plugin_dir, "report": REPORT_INTERVAL_S,
-                          "down": SERVICE_DOWN_TIME_S, "secret_file": secret_file, "url": url, "share": cls.share}
+                values = {"host": host, "plugins": ARGS.plugin_dir, "report_interval_s": REPORT_INTERVAL_S,
+                          "service_down_time_s": SERVICE_DOWN_TIME_S, "secret_file": secret_file, "url": url,
+                          "share": cls.share}
                 config = (CONFIG + (FAKE_BACKEND if host == "node3" else NFS_BACKEND)) % values
                 cls.nodes.append(Snapmgrd(ARGS.snapmgrd, config, "snapmgr-cluster-" + host))
         except BaseException:

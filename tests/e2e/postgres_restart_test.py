@@ -31,7 +31,7 @@ import time
 import unittest
 
 from e2e_support import Snapmgrd, daemon_arguments, run_tests
-from postgres_support import PostgresServer
+from postgres_support import NODE_CONFIG, PostgresServer
 
 WRK = "/usr/bin/wrk"
 WRK_SECONDS = 15
@@ -41,21 +41,8 @@ SECRET = "postgres-restart-test-secret"
 DATABASE = "restart"
 HEADERS = {"X-Auth-Token": "admin:p1", "OpenStack-API-Version": "volume 3.8"}
 
-# %(...)s are this script's; {dir} and the doubled braces are for Snapmgrd's str.format.
-CONFIG = """
-host: %(host)s
-listen: 127.0.0.1:0
-state_dir: {dir}/state
-auth: {{strategy: noauth}}
-plugin_path: [%(plugins)s]
-log: {{level: debug}}
-report_interval_s: 1
-service_down_time_s: 30
-listing_max_age_ms: 0
-internal_secret_file: %(secret_file)s
-catalog: {{url: '%(url)s'}}
-backends:
-  - name: %(backend)s
+# The node configuration (postgres_support.NODE_CONFIG) and this script's backends.
+CONFIG = NODE_CONFIG + """  - name: %(backend)s
     driver: fake
     options:
       volumes:
@@ -237,7 +224,8 @@ class PostgresRestart(unittest.TestCase):
             cls.postgres = PostgresServer()
             cls.url = cls.postgres.create_database(DATABASE)
             for host, backend, volume, snapshot in NODES:
-                values = {"host": host, "plugins": ARGS.plugin_dir, "secret_file": secret_file, "url": cls.url,
+                values = {"host": host, "plugins": ARGS.plugin_dir, "report_interval_s": 1, "service_down_time_s": 30,
+                          "secret_file": secret_file, "url": cls.url,
                           "backend": backend, "volume": volume, "snapshot": snapshot}
                 cls.nodes.append(Snapmgrd(ARGS.snapmgrd, CONFIG % values, "snapmgr-pg-restart-" + host))
         except Exception:

@@ -19,6 +19,25 @@ from e2e_support import die_with_parent
 PGBIN = "/usr/lib/postgresql/15/bin"
 
 
+# The start of a snapmgrd node's configuration on a shared catalog, up to `backends:` (the caller
+# appends its backends). %(...)s are the caller's (host, plugins, report_interval_s,
+# service_down_time_s, secret_file, url); {dir} and the doubled braces are for Snapmgrd's str.format.
+NODE_CONFIG = """
+host: %(host)s
+listen: 127.0.0.1:0
+state_dir: {dir}/state
+auth: {{strategy: noauth}}
+plugin_path: [%(plugins)s]
+log: {{level: debug}}
+report_interval_s: %(report_interval_s)d
+service_down_time_s: %(service_down_time_s)d
+listing_max_age_ms: 0
+internal_secret_file: %(secret_file)s
+catalog: {{url: '%(url)s'}}
+backends:
+"""
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
