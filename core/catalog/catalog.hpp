@@ -3,8 +3,10 @@
 // snapmgrd hosts share one catalog and service registry) can replace the SQLite one.
 //
 // Contract: reads see only live rows (not soft-deleted). Every write is one transaction. A live
-// row's (backend, provider_reference) pair is unique per kind: inserting or updating a row onto
-// a pair that is already live fails with Fault::Conflict and changes nothing. An update that
+// row's (reference scope, provider_reference) pair is unique per kind — the scope is its backend,
+// or for a clustered volume its cluster's members' backends of that name (reference_scope.hpp);
+// a snapshot's is its backend in its volume's cluster —: inserting or updating a row onto a pair that is already live
+// fails with Fault::Conflict and changes nothing. An update that
 // changes a live row's provider_reference (its adopt step renamed the backend object) is a
 // reference move, logged for two hours (longer than any driver call's deadline, call_timeout_s ≤
 // 3600): see reference_mark().
@@ -117,7 +119,7 @@ class Catalog {
   // The newest reference move so far (0 before the first). An adoption takes a mark before its
   // driver inspects the reference, and gives it to the insert (VolumeRecord::inspected_after):
   // the insert then also fails with Conflict, inserting nothing, when since the mark a row of the
-  // same kind and backend moved off the inserted provider_reference — the inspection may have
+  // same kind and reference scope moved off the inserted provider_reference — the inspection may have
   // seen that row's object before it was renamed, and the unique index no longer holds the old
   // reference. Moves made before the mark do not count: the inspection came after the rename,
   // so an object it found under the old reference is another one.
@@ -146,8 +148,9 @@ class Catalog {
   // Removes one key of a live row's metadata; false when no live row has `id` or it lacks `key`.
   virtual ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) = 0;
 
-  // Live rows of a kind on one backend: what "already managed" is decided against.
-  virtual ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) = 0;
+  // Live rows of a kind in one reference scope (reference_scope.hpp: a backend, or a clustered
+  // backend's members): what "already managed" is decided against.
+  virtual ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& scope) = 0;
 
   // Claims up to `claim.limit` jobs of `claim.backends`, volumes first, oldest first, in one
   // transaction: unclaimed jobs, jobs claimed by a host that is down, and the claimer's own

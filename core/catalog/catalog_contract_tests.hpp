@@ -13,6 +13,7 @@
 
 #include "core/catalog/catalog_test_fixture.hpp"
 #include "core/catalog/migrations.hpp"
+#include "core/catalog/reference_scope.hpp"
 
 namespace snapmgr::core {
 
@@ -45,9 +46,22 @@ void drop_job_columns(Impl& impl) {
   impl.exec("ALTER TABLE snapshots DROP COLUMN job_size_gib");
 }
 
-// Back to before migration 5 (the log of reference moves); the same SQL on every catalog.
+// Back to before migration 6 (the reference scopes); the same SQL on every catalog.
+template <class Impl>
+void drop_reference_scopes(Impl& impl) {
+  for (const char* table : {"volumes", "snapshots"}) {
+    impl.exec(std::string("DROP INDEX ") + table + "_live_reference");
+    impl.exec(std::string("ALTER TABLE ") + table + " DROP COLUMN scope");
+    impl.exec(std::string("CREATE UNIQUE INDEX ") + table + "_live_reference ON " + table +
+              "(backend, provider_reference) WHERE NOT deleted");
+  }
+  impl.exec("ALTER TABLE reference_moves RENAME COLUMN scope TO backend");
+}
+
+// Back to before migration 5 (the log of reference moves) and 6; the same SQL on every catalog.
 template <class Impl>
 void drop_reference_moves(Impl& impl) {
+  drop_reference_scopes(impl);
   impl.exec("DROP TABLE reference_moves");
 }
 
@@ -203,6 +217,80 @@ TYPED_TEST_P(CatalogContractTest, AnInsertInspectedBeforeAMoveOffItsReferenceIsA
   auto rs = this->catalog_->insert_snapshot(late_snapshot);
   ASSERT_FALSE(rs.ok());
   EXPECT_EQ(rs.error().fault, Fault::Conflict);
+}
+
+// Two members of cluster c1 serve backend nfs1: an object one manages, the other cannot manage
+// again, and each sees the other's rows; a backend outside the cluster, or of another name, is
+// its own scope. A snapshot is in its volume's scope.
+TYPED_TEST_P(CatalogContractTest, ClusterMembersShareOneReferenceScope) {
+  auto on = [](const std::string& id, const std::string& backend, const std::string& cluster) {
+    auto v = volume(id, "volume-x");
+    v.backend = backend;
+    v.cluster = cluster;
+    return v;
+  };
+  ASSERT_TRUE(this->catalog_->insert_volume(on("v1", "node1@nfs1", "c1")).ok());
+  auto twice = this->catalog_->insert_volume(on("v2", "node2@nfs1", "c1"));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().fault, Fault::Conflict);
+  EXPECT_TRUE(this->catalog_->insert_volume(on("v3", "node3@nfs1", "")).ok());
+  EXPECT_TRUE(this->catalog_->insert_volume(on("v4", "node2@nfs2", "c1")).ok());
+  EXPECT_TRUE(this->catalog_->insert_volume(on("v5", "node2@nfs1", "c2")).ok());
+
+  auto members = this->catalog_->live_references(ObjectKind::Volume, reference_scope("node2@nfs1", "c1"));
+  ASSERT_TRUE(members.ok()) << members.error().message;
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ(members->at(0).id, "v1");
+  EXPECT_EQ(this->catalog_->live_references(ObjectKind::Volume, "node3@nfs1")->size(), 1u);
+
+  auto s1 = snapshot("s1", "v1", "snap");
+  s1.backend = "node1@nfs1";
+  ASSERT_TRUE(this->catalog_->insert_snapshot(s1).ok());
+  auto s2 = snapshot("s2", "v1", "snap");
+  s2.backend = "node1@nfs1";
+  EXPECT_EQ(this->catalog_->insert_snapshot(s2).error().fault, Fault::Conflict);
+  EXPECT_EQ(this->catalog_->live_references(ObjectKind::Snapshot, reference_scope("node2@nfs1", "c1"))->size(), 1u);
+}
+
+// A version-5 catalog: its rows and logged moves get their scopes, so the guard holds across the
+// cluster for them too.
+TYPED_TEST_P(CatalogContractTest, MigrationSixGivesEarlierRowsTheirReferenceScope) {
+  auto clustered = volume("v1", "volume-a");
+  clustered.backend = "node1@nfs1";
+  clustered.cluster = "c1";
+  ASSERT_TRUE(this->catalog_->insert_volume(clustered).ok());
+  auto s1 = snapshot("s1", "v1", "snap-a");
+  s1.backend = "node1@nfs1";
+  ASSERT_TRUE(this->catalog_->insert_snapshot(s1).ok());
+  ASSERT_TRUE(this->catalog_->insert_volume(volume("v2", "volume-b")).ok());
+  const auto mark = *this->catalog_->reference_mark();
+  RowUpdate renamed;
+  renamed.provider_reference = snapmgr::StringMap{{"source-name", "volume-v1"}};
+  ASSERT_TRUE(*this->catalog_->update_volume("v1", renamed));
+  this->catalog_.reset();
+  drop_reference_scopes(this->impl_);
+  this->impl_.set_schema_version(5);
+
+  auto reopened = this->impl_.open();
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
+  Catalog& catalog = **reopened;
+  const std::string c1 = reference_scope("node2@nfs1", "c1");
+  ASSERT_EQ(catalog.live_references(ObjectKind::Volume, c1)->size(), 1u);
+  ASSERT_EQ(catalog.live_references(ObjectKind::Snapshot, c1)->size(), 1u);
+  ASSERT_EQ(catalog.live_references(ObjectKind::Volume, "node1@fake1")->size(), 1u);
+  auto again = volume("v3", "volume-v1");
+  again.backend = "node2@nfs1";
+  again.cluster = "c1";
+  EXPECT_EQ(catalog.insert_volume(again).error().fault, Fault::Conflict);
+  auto inspected_before_the_move = volume("v4", "volume-a");
+  inspected_before_the_move.backend = "node2@nfs1";
+  inspected_before_the_move.cluster = "c1";
+  inspected_before_the_move.inspected_after = mark;
+  EXPECT_EQ(catalog.insert_volume(inspected_before_the_move).error().fault, Fault::Conflict);
+  auto snapshot_again = snapshot("s2", "v1", "snap-a");
+  snapshot_again.backend = "node1@nfs1";
+  EXPECT_EQ(catalog.insert_snapshot(snapshot_again).error().fault, Fault::Conflict);
 }
 
 // The insert and the move race: whichever commits first, the late adoption's row never gets in.
@@ -451,7 +539,7 @@ TYPED_TEST_P(CatalogContractTest, MigrationTwoGivesEarlierVolumesTheirBackendsNa
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   EXPECT_EQ((*(*reopened)->find_volume("v1"))->pool, "fake1");
   EXPECT_EQ(this->impl_.schema_version(), latest_schema_version());
-  EXPECT_EQ(latest_schema_version(), 5);
+  EXPECT_EQ(latest_schema_version(), 6);
 }
 
 TYPED_TEST_P(CatalogContractTest, MigrationThreeGivesEarlierServicesTheDefaults) {
@@ -483,6 +571,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     QueriesFilterLiveRows, LiveReferenceIsUniquePerBackendUntilSoftDeleted,
     ConditionalUpdatesApplyOnlyFromExpectedStatus, MovingAReferenceOntoALiveOneIsAConflict,
     AnInsertInspectedBeforeAMoveOffItsReferenceIsAConflict, AnInsertRacingAMoveOffItsReferenceNeverGetsIn,
+    ClusterMembersShareOneReferenceScope, MigrationSixGivesEarlierRowsTheirReferenceScope,
     ASnapshotNeedsItsVolumeAvailableOrInUseAtInsertTime, AVolumeWithALiveSnapshotIsNotUpdatedWhenThatIsRequired,
     GenerationChangesOnWrites, GenerationIsEvenBetweenWritesAndOddDuringThem, LiveReferencesOfABackend,
     ThirtyTwoConcurrentInsertsOfOneReferenceYieldOneRow, ServicesAreUpsertedAndHeartbeated,

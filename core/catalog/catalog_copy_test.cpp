@@ -228,7 +228,8 @@ TEST_F(CatalogCopyTest, CopiesEveryRowAndColumnOfEveryTableIncludingSoftDeletedR
   EXPECT_EQ((*services)[1].availability_zone, "zone-b");
   // The copied catalog is a working one: the live-reference guard holds the copied rows.
   auto duplicate = volume("55555555-5555-5555-5555-555555555555", "volume-live");
-  duplicate.backend = "node1@fake1";
+  duplicate.backend = "node2@fake1";  // another member of the live volume's cluster: one scope
+  duplicate.cluster = "c1";
   auto refused = (*target)->insert_volume(duplicate);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().fault, Fault::Conflict);

@@ -108,6 +108,27 @@ const char* const kMigrations[] = {
     CREATE INDEX reference_moves_reference ON reference_moves(backend, reference);
     CREATE INDEX reference_moves_moved_at ON reference_moves(moved_at);
     )sql",
+    // 6: the reference scope (reference_scope.hpp): the members of a cluster serving a backend of
+    // one name share one, so the unique live-reference guard and the log of reference moves hold
+    // across the cluster. Earlier rows get theirs by the same rule; a snapshot takes its volume's
+    // cluster, and a logged move its row's scope.
+    R"sql(
+    ALTER TABLE volumes ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+    UPDATE volumes SET scope = CASE WHEN cluster = '' THEN backend ELSE
+      'cluster:' || cluster || '@' || substr(backend, instr(backend, '@') + 1) END;
+    ALTER TABLE snapshots ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+    UPDATE snapshots SET scope = COALESCE((SELECT CASE WHEN volumes.cluster = '' THEN snapshots.backend ELSE
+      'cluster:' || volumes.cluster || '@' || substr(snapshots.backend, instr(snapshots.backend, '@') + 1) END
+      FROM volumes WHERE volumes.id = snapshots.volume_id), backend);
+    DROP INDEX volumes_live_reference;
+    CREATE UNIQUE INDEX volumes_live_reference ON volumes(scope, provider_reference) WHERE deleted = 0;
+    DROP INDEX snapshots_live_reference;
+    CREATE UNIQUE INDEX snapshots_live_reference ON snapshots(scope, provider_reference) WHERE deleted = 0;
+    ALTER TABLE reference_moves RENAME COLUMN backend TO scope;
+    UPDATE reference_moves SET scope = COALESCE(CASE WHEN kind = 'volume'
+      THEN (SELECT scope FROM volumes WHERE volumes.id = reference_moves.row_id)
+      ELSE (SELECT scope FROM snapshots WHERE snapshots.id = reference_moves.row_id) END, scope);
+    )sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

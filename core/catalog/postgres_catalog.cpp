@@ -11,6 +11,7 @@
 #include "core/catalog/postgres_migrations.hpp"
 #include "core/catalog/postgres_rows.hpp"
 #include "core/catalog/reference_codec.hpp"
+#include "core/catalog/reference_scope.hpp"
 #include "core/catalog/timestamps.hpp"
 
 namespace snapmgr::core {
@@ -33,25 +34,25 @@ using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only
 // How long a reference move is logged (catalog.hpp): longer than any driver call's deadline.
 constexpr std::chrono::hours kReferenceMovesKept{2};
 
-// Whether, since `mark`, a row of `kind` on `backend` moved off `reference` (Catalog::reference_mark).
+// Whether, since `mark`, a row of `kind` in `scope` moved off `reference` (Catalog::reference_mark).
 // Run after the insert: the unique index made a concurrent move of `reference` commit first, so
 // this statement's snapshot sees it.
-bool moved_off_since(pqxx::transaction_base& tx, const char* kind, const std::string& backend,
+bool moved_off_since(pqxx::transaction_base& tx, const char* kind, const std::string& scope,
                      const std::string& reference, std::uint64_t mark) {
   return !tx.exec_params(
-                "SELECT 1 FROM reference_moves WHERE backend = $1 AND reference = $2 AND kind = $3 "
+                "SELECT 1 FROM reference_moves WHERE scope = $1 AND reference = $2 AND kind = $3 "
                 "AND seq > $4 LIMIT 1",
-                backend, reference, kind, static_cast<std::int64_t>(mark))
+                scope, reference, kind, static_cast<std::int64_t>(mark))
               .empty();
 }
 
 // Logs a row's move off `reference`, and forgets moves older than the log keeps them.
-void log_move(pqxx::transaction_base& tx, const char* kind, const std::string& backend, const std::string& reference,
+void log_move(pqxx::transaction_base& tx, const char* kind, const std::string& scope, const std::string& reference,
               const std::string& id, const std::string& now) {
   tx.exec_params("DELETE FROM reference_moves WHERE moved_at < $1",
                  format_timestamp(std::chrono::system_clock::now() - kReferenceMovesKept));
-  tx.exec_params("INSERT INTO reference_moves (kind, backend, reference, row_id, moved_at) VALUES ($1, $2, $3, $4, $5)",
-                 kind, backend, reference, id, now);
+  tx.exec_params("INSERT INTO reference_moves (kind, scope, reference, row_id, moved_at) VALUES ($1, $2, $3, $4, $5)",
+                 kind, scope, reference, id, now);
 }
 
 }  // namespace
@@ -163,15 +164,17 @@ ServiceResult<std::uint64_t> PostgresCatalog::reference_mark() {
 ServiceStatus PostgresCatalog::insert_volume(const VolumeRecord& v) {
   return run<Done>("inserting volume " + v.id, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
+    const std::string scope = reference_scope(v.backend, v.cluster);
     try {
-      tx.exec_params(std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
-                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
-                     v.id, v.project_id, v.user_id, nullable(v.name), nullable(v.description), v.status, v.size_gib,
-                     v.backend, v.cluster, v.availability_zone, nullable(v.volume_type), v.bootable,
-                     to_canonical_json(v.provider_reference), v.created_at, nullable(v.updated_at), v.pool,
-                     v.job_request_id);
+      tx.exec_params(
+          std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
+              ", scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, "
+              "$17, $18)",
+          v.id, v.project_id, v.user_id, nullable(v.name), nullable(v.description), v.status, v.size_gib, v.backend,
+          v.cluster, v.availability_zone, nullable(v.volume_type), v.bootable, to_canonical_json(v.provider_reference),
+          v.created_at, nullable(v.updated_at), v.pool, v.job_request_id, scope);
       if (v.inspected_after &&
-          moved_off_since(tx, "volume", v.backend, to_canonical_json(v.provider_reference), *v.inspected_after)) {
+          moved_off_since(tx, "volume", scope, to_canonical_json(v.provider_reference), *v.inspected_after)) {
         return conflict("volume", v.backend, v.provider_reference);  // rolled back
       }
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Volume), v.id, v.metadata);
@@ -191,20 +194,23 @@ ServiceStatus PostgresCatalog::insert_snapshot(const SnapshotRecord& s) {
   return run<Done>("inserting snapshot " + s.id, [&](pqxx::connection& c) -> ServiceStatus {
     pqxx::work tx(c);
     // FOR SHARE: the parent's status cannot change (an unmanage starting) until this commits.
-    auto parent = tx.exec_params("SELECT status FROM volumes WHERE id = $1 AND NOT deleted FOR SHARE", s.volume_id);
+    auto parent =
+        tx.exec_params("SELECT status, cluster FROM volumes WHERE id = $1 AND NOT deleted FOR SHARE", s.volume_id);
     if (parent.empty() ||
         (parent[0][0].as<std::string>() != "available" && parent[0][0].as<std::string>() != "in-use")) {
       return ServiceError{Fault::Conflict,
                           "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
     }
+    const std::string scope = reference_scope(s.backend, parent[0][1].as<std::string>());  // its volume's cluster
     try {
-      tx.exec_params(std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
-                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false, $14, $15)",
-                     s.id, s.volume_id, s.project_id, s.user_id, nullable(s.name), nullable(s.description), s.status,
-                     s.size_gib, s.backend, to_canonical_json(s.provider_reference), s.progress, s.created_at,
-                     nullable(s.updated_at), s.job_request_id, nullable(size_text));
+      tx.exec_params(
+          std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
+              ", scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false, $14, $15, $16)",
+          s.id, s.volume_id, s.project_id, s.user_id, nullable(s.name), nullable(s.description), s.status, s.size_gib,
+          s.backend, to_canonical_json(s.provider_reference), s.progress, s.created_at, nullable(s.updated_at),
+          s.job_request_id, nullable(size_text), scope);
       if (s.inspected_after &&
-          moved_off_since(tx, "snapshot", s.backend, to_canonical_json(s.provider_reference), *s.inspected_after)) {
+          moved_off_since(tx, "snapshot", scope, to_canonical_json(s.provider_reference), *s.inspected_after)) {
         return conflict("snapshot", s.backend, s.provider_reference);  // rolled back
       }
       rows::write_metadata(tx, rows::metadata_table(ObjectKind::Snapshot), s.id, s.metadata);
@@ -333,7 +339,7 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
       // The row first: its conditions (status, no live snapshot) are then checked on data no
       // concurrent write changes before this one commits.
       auto before = tx.exec_params(
-          std::string("SELECT backend, provider_reference FROM ") + table + " WHERE id = $1 FOR NO KEY UPDATE", id);
+          std::string("SELECT scope, provider_reference FROM ") + table + " WHERE id = $1 FOR NO KEY UPDATE", id);
       applied = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)).affected_rows() > 0;
       if (applied && update.provider_reference && !before.empty() &&
           before[0][1].as<std::string>() != to_canonical_json(*update.provider_reference)) {
@@ -352,14 +358,14 @@ ServiceResult<bool> PostgresCatalog::update_row(const char* table, const std::st
 }
 
 ServiceResult<std::vector<ManagedReference>> PostgresCatalog::live_references(ObjectKind kind,
-                                                                              const std::string& backend) {
-  return run<std::vector<ManagedReference>>("reading managed references of " + backend, [&](pqxx::connection& c) {
+                                                                              const std::string& scope) {
+  return run<std::vector<ManagedReference>>("reading managed references of " + scope, [&](pqxx::connection& c) {
     ReadTransaction tx(c);
     std::vector<ManagedReference> out;
     for (const auto& r : tx.exec_params(std::string("SELECT id, provider_reference FROM ") +
                                             (kind == ObjectKind::Volume ? "volumes" : "snapshots") +
-                                            " WHERE NOT deleted AND backend = $1",
-                                        backend)) {
+                                            " WHERE NOT deleted AND scope = $1",
+                                        scope)) {
       out.push_back({r[0].as<std::string>(), from_json_object(r[1].as<std::string>()).value_or(snapmgr::StringMap{})});
     }
     return ServiceResult<std::vector<ManagedReference>>(std::move(out));

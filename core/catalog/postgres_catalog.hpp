@@ -90,7 +90,7 @@ class PostgresCatalog final : public Catalog {
                                                          const Metadata& metadata, bool replace) override;
   ServiceResult<bool> delete_metadata_key(ObjectKind kind, const std::string& id, const std::string& key) override;
 
-  ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& backend) override;
+  ServiceResult<std::vector<ManagedReference>> live_references(ObjectKind kind, const std::string& scope) override;
   ServiceResult<std::vector<Job>> claim_jobs(const JobClaim& claim) override;
   void on_jobs_queued(std::function<void()> wake) override;
 

@@ -127,7 +127,7 @@ bool wait_for_blocked_session(const std::string& database, const std::string& wa
 TEST_F(PostgresCatalogTest, TheLiveReferenceGuardIsAPartialUniqueIndexWhoseViolationIsSqlitesConflict) {
   const auto index = impl_.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'volumes_live_reference'");
   EXPECT_EQ(index,
-            "CREATE UNIQUE INDEX volumes_live_reference ON public.volumes USING btree (backend, provider_reference) "
+            "CREATE UNIQUE INDEX volumes_live_reference ON public.volumes USING btree (scope, provider_reference) "
             "WHERE (NOT deleted)");
   ASSERT_TRUE(catalog_->insert_volume(volume("v1", "volume-a")).ok());
   auto duplicate = catalog_->insert_volume(volume("v2", "volume-a"));
@@ -410,7 +410,7 @@ TEST_F(PostgresCatalogTest, TheFactoryReadsThePasswordFileAndProbesForCheckConfi
   config.catalog = CatalogConfig{impl_.settings().url, file, 2, 1};
   auto probed = probe_catalog(config);
   ASSERT_TRUE(probed.ok()) << probed.error().message;
-  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 5 (this snapmgrd: 5)");
+  EXPECT_EQ(*probed, "PostgreSQL " + impl_.settings().url + ": reachable, schema version 6 (this snapmgrd: 6)");
   auto opened = open_catalog(config, 0s);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   EXPECT_TRUE((*opened)->insert_volume(volume("v1", "volume-a")).ok());

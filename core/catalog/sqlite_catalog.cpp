@@ -8,6 +8,7 @@
 #include "core/catalog/job_claims.hpp"
 #include "core/catalog/migrations.hpp"
 #include "core/catalog/reference_codec.hpp"
+#include "core/catalog/reference_scope.hpp"
 #include "core/catalog/sqlite_rows.hpp"
 #include "core/catalog/timestamps.hpp"
 
@@ -42,13 +43,13 @@ ServiceError conflict(const char* kind, const std::string& backend, const snapmg
                                " is already managed or being adopted."};
 }
 
-// Whether, since `mark`, a row of `kind` on `backend` moved off `reference` (Catalog::reference_mark).
-bool moved_off_since(SQLite::Database& db, const char* kind, const std::string& backend, const std::string& reference,
+// Whether, since `mark`, a row of `kind` in `scope` moved off `reference` (Catalog::reference_mark).
+bool moved_off_since(SQLite::Database& db, const char* kind, const std::string& scope, const std::string& reference,
                      std::uint64_t mark) {
   SQLite::Statement q(db,
-                      "SELECT 1 FROM reference_moves WHERE backend = ? AND reference = ? AND kind = ? AND seq > ? "
+                      "SELECT 1 FROM reference_moves WHERE scope = ? AND reference = ? AND kind = ? AND seq > ? "
                       "LIMIT 1");
-  q.bind(1, backend);
+  q.bind(1, scope);
   q.bind(2, reference);
   q.bind(3, kind);
   q.bind(4, static_cast<int64_t>(mark));
@@ -56,15 +57,15 @@ bool moved_off_since(SQLite::Database& db, const char* kind, const std::string& 
 }
 
 // Logs a row's move off `reference`, and forgets moves older than the log keeps them.
-void log_move(SQLite::Database& db, const char* kind, const std::string& backend, const std::string& reference,
+void log_move(SQLite::Database& db, const char* kind, const std::string& scope, const std::string& reference,
               const std::string& id, const std::string& now) {
   SQLite::Statement forget(db, "DELETE FROM reference_moves WHERE moved_at < ?");
   forget.bind(1, format_timestamp(std::chrono::system_clock::now() - kReferenceMovesKept));
   forget.exec();
-  SQLite::Statement q(
-      db, "INSERT INTO reference_moves (kind, backend, reference, row_id, moved_at) VALUES (?, ?, ?, ?, ?)");
+  SQLite::Statement q(db,
+                      "INSERT INTO reference_moves (kind, scope, reference, row_id, moved_at) VALUES (?, ?, ?, ?, ?)");
   q.bind(1, kind);
-  q.bind(2, backend);
+  q.bind(2, scope);
   q.bind(3, reference);
   q.bind(4, id);
   q.bind(5, now);
@@ -198,8 +199,9 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
   try {
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
+    const std::string scope = reference_scope(v.backend, v.cluster);
     SQLite::Statement q(*writer_, std::string("INSERT INTO volumes (") + rows::kVolumeColumns +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
+                                      ", scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
     q.bind(1, v.id);
     q.bind(2, v.project_id);
     q.bind(3, v.user_id);
@@ -217,9 +219,10 @@ ServiceStatus SqliteCatalog::insert_volume(const VolumeRecord& v) {
     rows::bind_optional(q, 15, v.updated_at);
     q.bind(16, v.pool);
     q.bind(17, v.job_request_id);
+    q.bind(18, scope);
     q.exec();
     if (v.inspected_after &&
-        moved_off_since(*writer_, "volume", v.backend, to_canonical_json(v.provider_reference), *v.inspected_after)) {
+        moved_off_since(*writer_, "volume", scope, to_canonical_json(v.provider_reference), *v.inspected_after)) {
       return conflict("volume", v.backend, v.provider_reference);  // rolled back
     }
     rows::write_metadata(*writer_, "volume_metadata", "volume_id", v.id, v.metadata);
@@ -238,15 +241,16 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
   try {
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
-    SQLite::Statement parent(*writer_, "SELECT status FROM volumes WHERE id = ? AND deleted = 0");
+    SQLite::Statement parent(*writer_, "SELECT status, cluster FROM volumes WHERE id = ? AND deleted = 0");
     parent.bind(1, s.volume_id);
     if (!parent.executeStep() ||
         (parent.getColumn(0).getString() != "available" && parent.getColumn(0).getString() != "in-use")) {
       return ServiceError{Fault::Conflict,
                           "Volume " + s.volume_id + " is no longer available or in-use; the snapshot was not adopted."};
     }
+    const std::string scope = reference_scope(s.backend, parent.getColumn(1).getString());  // its volume's cluster
     SQLite::Statement q(*writer_, std::string("INSERT INTO snapshots (") + rows::kSnapshotColumns +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
+                                      ", scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
     q.bind(1, s.id);
     q.bind(2, s.volume_id);
     q.bind(3, s.project_id);
@@ -262,9 +266,10 @@ ServiceStatus SqliteCatalog::insert_snapshot(const SnapshotRecord& s) {
     rows::bind_optional(q, 13, s.updated_at);
     q.bind(14, s.job_request_id);
     if (s.job_size_gib) q.bind(15, static_cast<int64_t>(*s.job_size_gib));
+    q.bind(16, scope);
     q.exec();
     if (s.inspected_after &&
-        moved_off_since(*writer_, "snapshot", s.backend, to_canonical_json(s.provider_reference), *s.inspected_after)) {
+        moved_off_since(*writer_, "snapshot", scope, to_canonical_json(s.provider_reference), *s.inspected_after)) {
       return conflict("snapshot", s.backend, s.provider_reference);  // rolled back
     }
     rows::write_metadata(*writer_, "snapshot_metadata", "snapshot_id", s.id, s.metadata);
@@ -392,10 +397,10 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
     }
     std::lock_guard lock(writer_mutex_);
     SQLite::Transaction tx(*writer_);
-    std::optional<std::pair<std::string, std::string>> before;  // backend, provider_reference
+    std::optional<std::pair<std::string, std::string>> before;  // scope, provider_reference
     if (update.provider_reference) {
       SQLite::Statement old(
-          *writer_, std::string("SELECT backend, provider_reference FROM ") + table + " WHERE id = ? AND deleted = 0");
+          *writer_, std::string("SELECT scope, provider_reference FROM ") + table + " WHERE id = ? AND deleted = 0");
       old.bind(1, id);
       if (old.executeStep()) before.emplace(old.getColumn(0).getString(), old.getColumn(1).getString());
     }
@@ -418,14 +423,13 @@ ServiceResult<bool> SqliteCatalog::update_row(const char* table, const std::stri
   }
 }
 
-ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(ObjectKind kind,
-                                                                            const std::string& backend) {
+ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(ObjectKind kind, const std::string& scope) {
   try {
     ReaderLease lease(*this);
     SQLite::Statement q(lease.db(), std::string("SELECT id, provider_reference FROM ") +
                                         (kind == ObjectKind::Volume ? "volumes" : "snapshots") +
-                                        " WHERE deleted = 0 AND backend = ?");
-    q.bind(1, backend);
+                                        " WHERE deleted = 0 AND scope = ?");
+    q.bind(1, scope);
     std::vector<ManagedReference> out;
     while (q.executeStep()) {
       out.push_back(
@@ -433,7 +437,7 @@ ServiceResult<std::vector<ManagedReference>> SqliteCatalog::live_references(Obje
     }
     return out;
   } catch (const std::exception& e) {
-    return internal("reading managed references of " + backend, e);
+    return internal("reading managed references of " + scope, e);
   }
 }
 
