@@ -10,6 +10,7 @@
 #include "core/backends/driver_call.hpp"
 #include "core/backends/driver_errors.hpp"
 #include "core/catalog/reference_codec.hpp"
+#include "core/catalog/reference_scope.hpp"
 #include "core/catalog/timestamps.hpp"
 #include "core/common/echoed.hpp"
 #include "core/logging/logging.hpp"
@@ -38,10 +39,11 @@ std::optional<ServiceError> reference_problem(const char* kind, const snapmgr::S
   return invalid_reference(kind, ref, "Reference must contain source-name or source-id element.");
 }
 
-// The live row that already manages `reference` on `backend`, if any.
-ServiceResult<std::optional<std::string>> managing_row(Catalog& catalog, ObjectKind kind, const std::string& backend,
+// The live row that already manages `reference` on `backend` (or on another member of its cluster),
+// if any.
+ServiceResult<std::optional<std::string>> managing_row(Catalog& catalog, ObjectKind kind, const Backend& backend,
                                                        const snapmgr::StringMap& reference) {
-  auto rows = catalog.live_references(kind, backend);
+  auto rows = catalog.live_references(kind, reference_scope(backend.key, backend.cluster));
   if (!rows.ok()) return rows.error();
   ManagedIndex index(kind, *rows);
   if (const std::string* id = index.find(reference)) return std::optional<std::string>(*id);
@@ -61,7 +63,7 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
                                                                     const Caller& caller) {
   auto volume = get_volume(request.volume_id);
   if (!volume.ok()) return volume.error();
-  auto backend = backend_of_row(backends_, volume->backend);
+  auto backend = backend_of_row(backends_, volume->backend, volume->cluster);  // or another member's
   if (!backend.ok()) return backend.error();
   if (auto problem = volume_state_problem(*volume)) return *problem;
   snapmgr::SnapshotAdoption* adoption = (*backend)->snapshot_adoption();
@@ -88,7 +90,7 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   }
   const snapmgr::StringMap canonical = inspected->reference.empty() ? request.ref : inspected->reference;
   for (const auto* ref : {&canonical, &request.ref}) {
-    auto owner = managing_row(*catalog_, ObjectKind::Snapshot, (*backend)->key, *ref);
+    auto owner = managing_row(*catalog_, ObjectKind::Snapshot, **backend, *ref);
     if (!owner.ok()) return owner.error();
     if (*owner) return already_managed("snapshot", *ref, (*backend)->key, **owner);
   }
@@ -102,7 +104,7 @@ ServiceResult<SnapshotRecord> CatalogManageService::manage_snapshot(const Manage
   row.description = request.description;
   row.status = "creating";
   row.size_gib = volume->size_gib;  // as Cinder: the volume's size until the adoption completes
-  row.backend = (*backend)->key;
+  row.backend = volume->backend;    // its job runs on any up member serving it (jobs.cpp)
   row.provider_reference = canonical;
   row.metadata = request.metadata;
   row.created_at = now_timestamp();
@@ -185,7 +187,7 @@ ServiceResult<VolumeRecord> CatalogManageService::manage_volume(const ManageVolu
   }
   const snapmgr::StringMap canonical = inspected->reference.empty() ? request.ref : inspected->reference;
   for (const auto* ref : {&canonical, &request.ref}) {
-    auto owner = managing_row(*catalog_, ObjectKind::Volume, (*backend)->key, *ref);
+    auto owner = managing_row(*catalog_, ObjectKind::Volume, **backend, *ref);
     if (!owner.ok()) return owner.error();
     if (*owner) return already_managed("volume", *ref, (*backend)->key, **owner);
   }

@@ -44,9 +44,21 @@ ServiceResult<const Backend*> resolve_one_backend(const BackendRegistry& registr
   return members->front();
 }
 
-ServiceResult<const Backend*> backend_of_row(const BackendRegistry& registry, const std::string& key) {
-  if (const Backend* b = registry.find(key)) return usable(b);
+ServiceResult<const Backend*> backend_of_row(const BackendRegistry& registry, const std::string& key,
+                                             const std::string& cluster) {
+  const Backend* own = registry.find(key);
+  if (own && (own->up() || cluster.empty())) return usable(own);
+  if (const Backend* member = up_cluster_member(registry, cluster, key)) return member;
+  if (own) return usable(own);
   return not_found_on(key);
+}
+
+const Backend* up_cluster_member(const BackendRegistry& registry, const std::string& cluster, const std::string& key) {
+  if (cluster.empty()) return nullptr;
+  const std::string name = key.substr(key.find('@') + 1);
+  for (const auto& b : registry.all())
+    if (b->up() && b->cluster == cluster && b->name == name) return b.get();
+  return nullptr;
 }
 
 ServiceResult<std::vector<const Backend*>> resolve_listing_backends(const BackendRegistry& registry,

@@ -29,8 +29,14 @@ ServiceResult<const Backend*> resolve_backend(const BackendRegistry& registry, c
 ServiceResult<const Backend*> resolve_one_backend(const BackendRegistry& registry, const std::string& host,
                                                   const std::string& cluster);
 
-// The backend a catalog row lives on ("<host>@<backend>"), up.
-ServiceResult<const Backend*> backend_of_row(const BackendRegistry& registry, const std::string& key);
+// The backend a catalog row lives on ("<host>@<backend>"), up. For a row in a cluster (`cluster`
+// not empty), when that backend is not here or not up, this node's up backend of the same name in
+// that cluster serves it (Cinder's active-active).
+ServiceResult<const Backend*> backend_of_row(const BackendRegistry& registry, const std::string& key,
+                                             const std::string& cluster = "");
+
+// This node's up backend of `key`'s name in `cluster`, or nullptr (and for an empty cluster).
+const Backend* up_cluster_member(const BackendRegistry& registry, const std::string& cluster, const std::string& key);
 
 extern const char* const kServiceUnavailable;  // "Service is unavailable at this time."
 

@@ -64,13 +64,25 @@ ServiceResult<RequestRoute> RequestRouter::for_target(const std::string& host, c
   return remote_host(value);
 }
 
-ServiceResult<RequestRoute> RequestRouter::for_backend(const std::string& key, Arrival arrival) const {
-  if (local_.find(key)) return RequestRoute{};
+ServiceResult<RequestRoute> RequestRouter::for_backend(const std::string& key, const std::string& cluster,
+                                                       Arrival arrival) const {
+  const Backend* own = local_.find(key);
+  if (own && (own->up() || cluster.empty())) return RequestRoute{};
+  if (up_cluster_member(local_, cluster, key)) return RequestRoute{};
   if (arrival == Arrival::Forwarded) {
+    if (own) return RequestRoute{};
     log().warn("a forwarded request for {} reached a node that does not serve it", key);
     return unavailable();
   }
-  return remote_host(key);
+  if (!own) {
+    auto remote = remote_host(key);
+    if (remote.ok() || cluster.empty()) return remote;
+  }
+  auto member = remote_cluster(cluster + "@" + key.substr(key.find('@') + 1));
+  // This node's own backend, down, answers for itself when no other member can.
+  if (own && !member.ok() && (member.error().fault == Fault::NotFound || member.error().fault == Fault::BadRequest))
+    return RequestRoute{};
+  return member;
 }
 
 ServiceResult<RequestRoute> RequestRouter::remote_host(const std::string& host) const {

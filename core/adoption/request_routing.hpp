@@ -49,8 +49,9 @@ class RequestRouter {
   // A listing's or a volume manage's `host` (or, when empty, `cluster`).
   ServiceResult<RequestRoute> for_target(const std::string& host, const std::string& cluster, Arrival arrival) const;
   // A catalog row's backend ("<host>@<backend>"): a snapshot manage (the parent volume's backend)
-  // or an unmanage.
-  ServiceResult<RequestRoute> for_backend(const std::string& key, Arrival arrival) const;
+  // or an unmanage. For a row in a cluster (`cluster`: the volume's), any up member's backend of
+  // that name serves it — this node's first, then the row's own service, then another member's.
+  ServiceResult<RequestRoute> for_backend(const std::string& key, const std::string& cluster, Arrival arrival) const;
 
  private:
   ServiceResult<RequestRoute> remote_host(const std::string& host) const;

@@ -88,7 +88,8 @@ class Endpoints {
   // the request cannot be served (relay.cpp).
   std::optional<Reply> relay_for_target(const EndpointRequest& r, const std::string& host, const std::string& cluster,
                                         ApiPath path) const;
-  std::optional<Reply> relay_for_backend(const EndpointRequest& r, const std::string& backend, ApiPath path) const;
+  std::optional<Reply> relay_for_backend(const EndpointRequest& r, const std::string& backend,
+                                         const std::string& cluster, ApiPath path) const;
   // An unmanage is relayed only to an owner that is up (its driver may want to be told); else
   // the catalog side is done here, as on a node whose backend lacks a release capability.
   std::optional<Reply> relay_unmanage(const EndpointRequest& r, const std::string& backend) const;

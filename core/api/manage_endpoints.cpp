@@ -69,7 +69,7 @@ Endpoints::Reply Endpoints::manage_snapshot(const EndpointRequest& r, ApiPath pa
   auto volume = visible_volume(request->volume_id, r);
   if (!volume) return volume.error();
   if (auto denied = authorize(kManageSnapshot, r)) return *denied;
-  if (auto relayed = relay_for_backend(r, volume->backend, path)) return std::move(*relayed);
+  if (auto relayed = relay_for_backend(r, volume->backend, volume->cluster, path)) return std::move(*relayed);
   auto snapshot = service_.manage_snapshot(*request, r.caller);
   if (!snapshot) return to_api_error(snapshot.error(), path);
   log().info("snapshot {} adopted from {} on volume {} (status {})", snapshot->id, snapshot->backend,

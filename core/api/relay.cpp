@@ -10,14 +10,14 @@ std::optional<Endpoints::Reply> Endpoints::relay_for_target(const EndpointReques
 }
 
 std::optional<Endpoints::Reply> Endpoints::relay_for_backend(const EndpointRequest& r, const std::string& backend,
-                                                             ApiPath path) const {
+                                                             const std::string& cluster, ApiPath path) const {
   if (!relay_.router) return std::nullopt;
-  return relay_to(r, relay_.router->for_backend(backend, r.arrival), path);
+  return relay_to(r, relay_.router->for_backend(backend, cluster, r.arrival), path);
 }
 
 std::optional<Endpoints::Reply> Endpoints::relay_unmanage(const EndpointRequest& r, const std::string& backend) const {
   if (!relay_.router) return std::nullopt;
-  auto route = relay_.router->for_backend(backend, r.arrival);
+  auto route = relay_.router->for_backend(backend, "", r.arrival);
   if (!route || !*route) return std::nullopt;
   return relay_to(r, std::move(route), ApiPath::V3);
 }

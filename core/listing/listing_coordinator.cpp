@@ -7,6 +7,7 @@
 
 #include "core/backends/driver_call.hpp"
 #include "core/backends/driver_errors.hpp"
+#include "core/catalog/reference_scope.hpp"
 
 namespace snapmgr::core {
 
@@ -80,8 +81,8 @@ ListingCoordinator::Flight<Record>& ListingCoordinator::flight_for(const Backend
 }
 
 ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(ObjectKind kind,
-                                                                               const std::string& backend) {
-  const auto key = std::make_pair(static_cast<int>(kind), backend);
+                                                                               const std::string& scope) {
+  const auto key = std::make_pair(static_cast<int>(kind), scope);
   const std::uint64_t generation = catalog_.generation();
   {
     std::lock_guard lock(mutex_);
@@ -90,7 +91,7 @@ ServiceResult<std::shared_ptr<const ManagedIndex>> ListingCoordinator::managed(O
       return it->second.index;
     }
   }
-  auto rows = catalog_.live_references(kind, backend);
+  auto rows = catalog_.live_references(kind, scope);
   if (!rows.ok()) return rows.error();
   auto index = std::make_shared<const ManagedIndex>(kind, *rows);
   std::lock_guard lock(mutex_);
@@ -104,7 +105,7 @@ ServiceResult<std::shared_ptr<const AggregatedListing<Record>>> ListingCoordinat
                                                                                           CallGate::Ticket ticket) {
   constexpr bool kSnapshots = std::is_same_v<Record, snapmgr::ManageableSnapshot>;
   const std::string what = std::string(kSnapshots ? "listing snapshots" : "listing volumes") + " on " + backend.key;
-  auto index = managed(ListingTraits<Record>::kKind, backend.key);
+  auto index = managed(ListingTraits<Record>::kKind, reference_scope(backend.key, backend.cluster));
   if (!index.ok()) return index.error();
   const snapmgr::Call call = call_within(call_timeout_, request_id);
   // Shared with the driver's thread, which call_with_deadline may abandon at the deadline.

@@ -55,7 +55,8 @@ class ListingCoordinator {
                                                                         CallGate::Ticket ticket);
   template <class Record>
   Flight<Record>& flight_for(const Backend& backend);
-  ServiceResult<std::shared_ptr<const ManagedIndex>> managed(ObjectKind kind, const std::string& backend);
+  // The managed rows of a reference scope (reference_scope.hpp), cached per catalog generation.
+  ServiceResult<std::shared_ptr<const ManagedIndex>> managed(ObjectKind kind, const std::string& scope);
 
   Catalog& catalog_;
   std::chrono::seconds call_timeout_;

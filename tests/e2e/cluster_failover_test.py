@@ -7,11 +7,15 @@ backend and receives requests for the cluster it does not serve. With report_int
 service_down_time_s 3:
 
 1. `cluster=c1` volume and snapshot listings (microversion 3.17) through every node show the images;
-2. a volume adopted through node1 with `cluster=c1` becomes `available`;
+2. a volume adopted through node1 with `cluster=c1` becomes `available`; the members share one
+   reference scope, so the same image adopted again through node2 (`host=node2@nfs1` or
+   `cluster=c1`) is a 409 naming that volume, and every node lists it `already managed`;
 3. node1 is killed (SIGKILL); os-services soon shows node1@nfs1 `down` and node2@nfs1 `up`;
 4. `cluster=c1` listings through node2 and node3 still show the images (the adopted one not safe
    to manage), a volume adopted with `cluster=c1` through node3 and one through node2 become
-   `available` on node2@nfs1, and so do snapshots of them adopted afterwards;
+   `available` on node2@nfs1, and so do snapshots of them adopted afterwards; a snapshot of the
+   volume node1 adopted (its row on node1@nfs1, down) is adopted through node3 and node2 serves it;
+   adopting node1's volume or that snapshot again is still a 409;
 5. every volume and snapshot row ends `available`, and the surviving nodes' logs show no crash.
 
 Run: /usr/bin/python3 tests/e2e/cluster_failover_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
@@ -176,15 +180,10 @@ class ClusterFailover(unittest.TestCase):
         for name, entry in volumes.items():
             self.assertEqual(entry["size"], 1, entry)
             if name in self.adopted:
-                # Rows are matched per <host>@<backend>: a member lists a file another member
-                # adopted with the nfs driver's own reason (`already adopted as <id> (recorded in
-                # <file>.info)`) and no cinder_id, rather than `already managed` — either way not
-                # safe and naming the volume.
+                # Whichever member adopted it: the catalog's row, in the cluster's reference scope.
                 self.assertFalse(entry["safe_to_manage"], entry)
-                if entry["reason_not_safe"] == "already managed":
-                    self.assertEqual(entry["cinder_id"], self.adopted[name], entry)
-                else:
-                    self.assertIn("already adopted as " + self.adopted[name], entry["reason_not_safe"], entry)
+                self.assertEqual(entry["reason_not_safe"], "already managed", entry)
+                self.assertEqual(entry["cinder_id"], self.adopted[name], entry)
             else:
                 self.assertTrue(entry["safe_to_manage"], entry)
         snapshots = self.listing(node, "snapshots")
@@ -213,6 +212,12 @@ class ClusterFailover(unittest.TestCase):
         self.adopted[name] = volume["id"]
         return shown
 
+    def refused_again(self, node, kind, body, owner):
+        """Adopting an object already managed as `owner`, through `node`: Cinder's 409 naming it."""
+        reply = self.request(node, "POST", "manageable_" + kind, body)
+        self.assertEqual(reply.status, 409, "%s again through node%d: %r" % (kind, node + 1, reply))
+        self.assertIn("is already managed as %s." % owner, reply.json()["conflictingRequest"]["message"], reply)
+
     def adopt_snapshot(self, node, volume_id, name):
         reply = self.request(node, "POST", "manageable_snapshots",
                              {"snapshot": {"volume_id": volume_id, "ref": {"source-name": name},
@@ -240,6 +245,10 @@ class ClusterFailover(unittest.TestCase):
         self.assertIn(shown["os-vol-host-attr:host"], ("node1@nfs1#nfs1", "node2@nfs1#nfs1"), shown)
         for node in range(3):
             self.check_listings(node)
+        ref = {"source-name": VOLUMES[0]}
+        self.refused_again(1, "volumes", {"volume": {"host": "node2@nfs1", "ref": ref}}, shown["id"])
+        self.refused_again(1, "volumes", {"volume": {"cluster": "c1", "ref": ref}}, shown["id"])
+        self.refused_again(2, "volumes", {"volume": {"cluster": "c1", "ref": ref}}, shown["id"])
 
     def test_03_kill_node1_and_its_service_goes_down(self):
         node1 = self.nodes[0]
@@ -273,9 +282,15 @@ class ClusterFailover(unittest.TestCase):
             self.check_listings(node)
         self.adopt_snapshot(2, self.adopted[VOLUMES[1]], SNAPSHOTS[1])
         self.adopt_snapshot(1, self.adopted[VOLUMES[2]], SNAPSHOTS[2])
+        # node1's volume: its row's service is down; node2, in its cluster, serves its snapshot.
+        snapshot = self.adopt_snapshot(2, self.adopted[VOLUMES[0]], SNAPSHOTS[0])
+        self.refused_again(1, "snapshots", {"snapshot": {"volume_id": self.adopted[VOLUMES[0]],
+                                                         "ref": {"source-name": SNAPSHOTS[0]}}}, snapshot["id"])
+        self.refused_again(1, "volumes", {"volume": {"cluster": "c1", "ref": {"source-name": VOLUMES[0]}}},
+                           self.adopted[VOLUMES[0]])
         for node in (1, 2):
             snapshots = self.listing(node, "snapshots")
-            for index in (1, 2):
+            for index in (0, 1, 2):
                 self.assertEqual(snapshots[SNAPSHOTS[index]]["reason_not_safe"], "already managed")
 
     def test_05_every_row_ends_available_and_no_node_crashed(self):
@@ -284,7 +299,7 @@ class ClusterFailover(unittest.TestCase):
         for volume in volumes:
             self.assertEqual(volume["status"], "available", volume)
         snapshots = self.get_ok(2, "snapshots/detail?all_tenants=1")["snapshots"]
-        self.assertEqual(len(snapshots), 2, snapshots)
+        self.assertEqual(len(snapshots), 3, snapshots)
         for snapshot in snapshots:
             self.assertEqual(snapshot["status"], "available", snapshot)
         for node in (1, 2):
