@@ -1,5 +1,7 @@
 #include "fake_driver.hpp"
 
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -64,11 +66,31 @@ class FakeDriver::InFlight {
   FakeDriver& d_;
 };
 
+namespace {
+
+// The `crash` and `exit` faults: the process the driver runs in dies, as a broken vendor driver's
+// would — of SIGSEGV (the signal raised with its default action, so no handler can soften it),
+// or by exit(status) from a driver thread.
+void die_if_asked(const Fault& f, const std::string& operation, Logger& logger) {
+  if (f.crash) {
+    logger.error("fake: " + operation + " crashes (fault injection: SIGSEGV)");
+    std::signal(SIGSEGV, SIG_DFL);
+    std::raise(SIGSEGV);
+  }
+  if (f.exit) {
+    logger.error("fake: " + operation + " exits with status " + std::to_string(*f.exit) + " (fault injection)");
+    std::exit(*f.exit);
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Driver>> FakeDriver::create(const DriverContext& context) {
   auto config = parse_fake_options(context.options);
   if (!config) return config.error();
   if (auto it = config->faults.find("init"); it != config->faults.end()) {
     const Fault& f = it->second;
+    die_if_asked(f, "init", context.logger);
     if (f.hang) {
       std::mutex m;
       std::condition_variable never;
@@ -109,6 +131,7 @@ Status FakeDriver::apply_fault(const std::string& operation, const Call& call) {
   auto it = faults_.find(operation);
   if (it == faults_.end()) return Status::success();
   const Fault& f = it->second;
+  die_if_asked(f, operation, logger_);
   if (f.sleep_ms > 0) {
     // A driver that ignores its deadline: the host must not depend on it returning in time.
     logger_.warn("fake: " + operation + " sleeps " + std::to_string(f.sleep_ms) + " ms, ignoring the deadline");

@@ -1,4 +1,5 @@
 // The fake driver, through the real loader and the SDK boundary only.
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -284,6 +285,33 @@ TEST(FakeDriver, InitFaults) {
   auto hanging = load_test_driver(kPlugin, "{faults: {init: {hang: true}}}", "/tmp", 200ms);
   ASSERT_FALSE(hanging.driver);
   EXPECT_NE(hanging.error.find("did not finish within 200 ms"), std::string::npos) << hanging.error;
+}
+
+// `crash` and `exit` end the process the driver runs in (death tests: a child process each).
+TEST(FakeDriverDeathTest, CrashAndExitFaultsEndTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        auto d = load("{volumes: [{name: v, size_bytes: 1}], faults: {list_volumes: {crash: true}}}");
+        (void)list_volumes(*(*d)->volume_discovery(), test_call());
+      },
+      ::testing::KilledBySignal(SIGSEGV), "");
+  EXPECT_EXIT(
+      {
+        auto d = load("{volumes: [{name: v, size_bytes: 1}], faults: {adopt_volume: {exit: 7}}}");
+        (void)(*d)->volume_adoption()->adopt_volume(test_call(), source_name("v"), "i");
+      },
+      ::testing::ExitedWithCode(7), "");
+  EXPECT_EXIT((void)load_test_driver(kPlugin, "{faults: {init: {exit: 0}}}"), ::testing::ExitedWithCode(0), "");
+  // Other operations of that driver are unaffected.
+  auto d = load("{volumes: [{name: v, size_bytes: 1}], faults: {adopt_volume: {crash: true}}}");
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(list_volumes(*(*d)->volume_discovery(), test_call()).ok());
+  for (const char* bad : {"{faults: {list_volumes: {crash: 1}}}", "{faults: {list_volumes: {exit: 256}}}",
+                          "{faults: {list_volumes: {exit: yes}}}"}) {
+    auto refused = load_test_driver(kPlugin, bad);
+    EXPECT_FALSE(refused.driver) << bad;
+  }
 }
 
 TEST(FakeDriver, StateFilePersistsRenamesAcrossRestarts) {

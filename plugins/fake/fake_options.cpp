@@ -72,8 +72,9 @@ Result<Fault> parse_fault(const std::string& op, const OptionValue& v) {
     return Error::invalid_config(option_path(path, v) + ": unknown operation (accepted: " + ops + ")");
   }
   if (!v.is_map())
-    return Error::invalid_config(option_path(path, v) + ": expected a map with error, delay_ms, sleep_ms or hang");
-  if (auto st = only_keys(v, path, {"error", "delay_ms", "sleep_ms", "hang"}); !st) return st.error();
+    return Error::invalid_config(option_path(path, v) +
+                                 ": expected a map with error, delay_ms, sleep_ms, hang, crash or exit");
+  if (auto st = only_keys(v, path, {"error", "delay_ms", "sleep_ms", "hang", "crash", "exit"}); !st) return st.error();
   Fault f;
   if (const auto* e = v.find("error"); e && !e->is_null()) {
     if (!e->is_string()) return Error::invalid_config(option_path(path + ".error", *e) + ": expected a string");
@@ -92,6 +93,15 @@ Result<Fault> parse_fault(const std::string& op, const OptionValue& v) {
   if (const auto* h = v.find("hang"); h && !h->is_null()) {
     if (!h->is_bool()) return Error::invalid_config(option_path(path + ".hang", *h) + ": expected true or false");
     f.hang = h->as_bool();
+  }
+  if (const auto* c = v.find("crash"); c && !c->is_null()) {
+    if (!c->is_bool()) return Error::invalid_config(option_path(path + ".crash", *c) + ": expected true or false");
+    f.crash = c->as_bool();
+  }
+  if (const auto* e = v.find("exit"); e && !e->is_null()) {
+    if (!e->is_int() || e->as_int() < 0 || e->as_int() > 255)
+      return Error::invalid_config(option_path(path + ".exit", *e) + ": expected an exit status from 0 to 255");
+    f.exit = static_cast<int>(e->as_int());
   }
   return f;
 }

@@ -2,7 +2,8 @@
 //   snapshots:  [{name, size_bytes, origin, in_use?, reason?, extra_info?}]
 //   volumes:    [{name, size_bytes, in_use?, reason?, extra_info?}]
 //   generate:   {snapshots: N, volumes: M, seed: S}       synthetic inventory
-//   faults:     {<operation>: {error?, delay_ms?, sleep_ms?, hang?}}  per operation, see kFaultOperations
+//   faults:     {<operation>: {error?, delay_ms?, sleep_ms?, hang?, crash?, exit?}}  per operation, see
+//               kFaultOperations
 //   state_file: path                                        persist the inventory there
 // The host has already checked the top-level keys and types; this checks the inside and
 // reports problems as InvalidConfig naming the item, key and line.
@@ -28,6 +29,8 @@ struct Fault {
   std::int64_t delay_ms = 0;         // the operation waits first (up to the call's deadline)
   bool hang = false;                 // the operation never returns (until the driver is destroyed)
   std::int64_t sleep_ms = 0;         // the operation sleeps first, ignoring the deadline, then carries on
+  bool crash = false;                // the process dies of SIGSEGV when the operation runs
+  std::optional<int> exit;           // the process exits with this status when the operation runs
 };
 
 struct FakeConfig {
