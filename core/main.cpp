@@ -1,17 +1,23 @@
 // snapmgrd: the snapmgr host service. See README.md and docs/configuration.md.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include <boost/program_options.hpp>
 
 #include "core/config/host_config.hpp"
 #include "core/daemon/commands.hpp"
 #include "core/daemon/run_daemon.hpp"
+#include "host/isolation/driver_worker.hpp"
 #include "snapmgr/version.hpp"
 
 namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
+  // A backend's driver worker, started by snapmgrd itself (host/isolation/): not a user option.
+  if (argc == 3 && std::string_view(argv[1]) == "--driver-worker")
+    return snapmgr::core::run_driver_worker(std::atoi(argv[2]));
   po::options_description options("snapmgrd options");
   options.add_options()("help,h", "show this help")("version", "print the version and SDK ABI")(
       "config,c", po::value<std::string>(), "run the service with this configuration file")(

@@ -47,7 +47,7 @@ std::vector<VolumeServiceRow> CatalogManageService::local_services(const std::st
     row.backend = b->name;
     row.cluster = b->cluster;
     row.disabled = b->state == BackendState::Disabled;
-    row.backend_up = b->up();
+    row.backend_up = b->serving();
     row.advertise_url = advertise_url;
     rows.push_back(std::move(row));
   }
@@ -78,6 +78,13 @@ void CatalogManageService::heartbeat_loop(std::vector<VolumeServiceRow> services
     lock.unlock();
     auto found = catalog_->heartbeat(host_, beating);
     ServiceStatus st = Done{};
+    // A backend whose driver worker died or came back: its row says so (os-services' backend_state).
+    for (auto& row : services) {
+      const Backend* b = backends_.find(row.host + "@" + row.backend);
+      if (!b || b->serving() == row.backend_up || !found.ok()) continue;
+      row.backend_up = b->serving();
+      if (st.ok()) st = catalog_->upsert_service(row);
+    }
     if (!found.ok()) {
       st = found.error();
     } else if (*found < beating.size()) {

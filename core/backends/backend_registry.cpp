@@ -1,10 +1,12 @@
 #include "core/backends/backend_registry.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
 #include "core/logging/logging.hpp"
 #include "host/driver_options.hpp"
+#include "host/isolation/worker_driver.hpp"
 
 namespace snapmgr::core {
 
@@ -16,6 +18,47 @@ std::string_view to_string(BackendState state) {
   }
   return "unknown";
 }
+
+namespace {
+
+// The program a driver worker runs: SNAPMGR_DRIVER_WORKER (a debugging wrapper, or snapmgrd for
+// a test program that is not snapmgrd), else this very program.
+std::string worker_executable() {
+  if (const char* wrapper = std::getenv("SNAPMGR_DRIVER_WORKER"); wrapper && *wrapper) return wrapper;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : self.string();
+}
+
+// `isolation: process`: the driver in its worker; the backend is down only when the driver
+// refused to be created (its worker is not restarted then), as in process.
+void start_worker(Backend& backend, const LoadedPlugin& plugin, const BackendConfig& bc, const HostConfig& config,
+                  const std::string& state_dir) {
+  WorkerSettings settings;
+  settings.executable = worker_executable();
+  settings.plugin_path = plugin.path;
+  settings.backend = backend.key;
+  settings.state_dir = state_dir;
+  settings.options = backend.options;
+  settings.init_timeout = std::chrono::seconds(config.call_timeout_s);
+  settings.memory_limit_mib = static_cast<std::uint64_t>(bc.worker_memory_limit_mib);
+  settings.max_open_files = static_cast<std::uint64_t>(bc.worker_max_open_files);
+  auto worker = std::make_unique<WorkerProcess>(std::move(settings), *backend.logger);
+  if (auto refused = worker->refused()) {
+    backend.down_reason = *refused;
+    log().error("backend {} is down: {}", backend.key, *refused);
+    return;
+  }
+  backend.worker = worker.get();
+  log().info("backend {} is up in a worker process, {}: driver {} {} ({})", backend.key, worker->state(),
+             plugin.descriptor->name, plugin.descriptor->version,
+             describe_capabilities(plugin.descriptor->capabilities));
+  backend.driver = DriverPtr(new WorkerDriver(std::move(worker), plugin.descriptor->capabilities),
+                             LibraryPinningDeleter{plugin.library});
+  backend.state = BackendState::Up;
+}
+
+}  // namespace
 
 BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverRegistry& drivers,
                                               snapmgr::CommandRunner& runner) {
@@ -30,7 +73,8 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     backend->cluster = bc.cluster;
     backend->pool = bc.pool.empty() ? bc.name : bc.pool;
     backend->driver_name = bc.driver;
-    backend->gate = std::make_shared<CallGate>(static_cast<std::size_t>(bc.max_concurrent_calls));
+    backend->gate = std::make_shared<CallGate>(static_cast<std::size_t>(bc.max_concurrent_calls),
+                                               bc.isolation == BackendConfig::Isolation::Process);
     backend->logger = std::make_unique<DriverLogger>(backend->key);
 
     const LoadedPlugin* plugin = drivers.find(bc.driver);
@@ -65,6 +109,11 @@ BackendRegistry::Build BackendRegistry::build(HostConfig config, const DriverReg
     std::filesystem::create_directories(state_dir, ec);
     backend->context = std::make_unique<snapmgr::DriverContext>(
         snapmgr::DriverContext{backend->options, *backend->logger, runner, backend->key, state_dir});
+    if (bc.isolation == BackendConfig::Isolation::Process) {
+      start_worker(*backend, *plugin, bc, config, state_dir);
+      result.registry->backends_.push_back(std::move(backend));
+      continue;
+    }
     // The factory's thread holds a place in the gate, so that a factory still running at
     // shutdown keeps its context alive (see ~BackendRegistry).
     auto place = std::make_shared<CallGate::Ticket>(*backend->gate->try_enter());

@@ -4,6 +4,9 @@
 //   disabled  `disabled: true` in the config;
 //   down      the driver's plugin was refused or its initialisation failed (reason kept and
 //             logged). Disabled and down backends answer "Service is unavailable at this time."
+// A backend of `isolation: process` runs its driver in a worker process (host/isolation/): its
+// driver is a WorkerDriver, and while its worker is restarting its calls fail with BackendError
+// naming the cause (`serving()` is false meanwhile).
 // Building the registry also performs the config checks that need the loaded drivers: unknown
 // driver names and options a driver does not accept are configuration errors (file, line, key).
 //
@@ -28,6 +31,7 @@
 #include "host/capability_gate.hpp"
 #include "host/config_error.hpp"
 #include "host/driver_registry.hpp"
+#include "host/isolation/worker_process.hpp"
 #include "host/plugin_loader.hpp"
 #include "snapmgr/services.hpp"
 
@@ -50,9 +54,12 @@ struct Backend {
   snapmgr::OptionValue options;
   std::unique_ptr<DriverLogger> logger;
   std::unique_ptr<snapmgr::DriverContext> context;  // what the driver was created with
+  const WorkerProcess* worker = nullptr;            // `isolation: process`: the driver's, owned by `driver`
   DriverPtr driver;                                 // declared last: destroyed before what it borrows
 
   bool up() const { return state == BackendState::Up; }
+  // Up, and (in process isolation) its worker running: what the service registry reports.
+  bool serving() const { return up() && (!worker || worker->running()); }
   // Borrowed capability pointers, one accessor per capability (snapshot_discovery() ...
   // volume_release(), as on snapmgr::Driver); null when the backend is not up or lacks the
   // capability. They ask through the host's gate, which never calls an accessor newer than the

@@ -23,9 +23,13 @@ namespace snapmgr::core {
 class CallGate : public std::enable_shared_from_this<CallGate> {
  public:
   class Ticket;
-  explicit CallGate(std::size_t limit) : limit_(limit) {}
+  // `bounded_calls`: the driver's calls end by their deadline by themselves — a driver in a worker
+  // process, whose proxy kills the worker when a call overruns — so they need no thread of their
+  // own (driver_call.hpp).
+  explicit CallGate(std::size_t limit, bool bounded_calls = false) : limit_(limit), bounded_calls_(bounded_calls) {}
 
   std::size_t limit() const { return limit_; }
+  bool bounded_calls() const { return bounded_calls_; }
   std::size_t in_use() const;
 
   // A place now, or nullopt when all `limit` places are taken.
@@ -39,6 +43,7 @@ class CallGate : public std::enable_shared_from_this<CallGate> {
   void leave();
 
   const std::size_t limit_;
+  const bool bounded_calls_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t in_use_ = 0;
@@ -51,6 +56,7 @@ class CallGate::Ticket {
   Ticket(const Ticket&) = delete;
   Ticket& operator=(const Ticket&) = delete;
   ~Ticket();
+  bool bounded_calls() const { return gate_ && gate_->bounded_calls(); }
 
  private:
   friend class CallGate;

@@ -2,7 +2,9 @@
 // bulkhead (backends/call_gate.hpp). The SDK asks drivers to respect `call.deadline`, but a
 // broken or hung driver must not take a request thread, an adoption worker or shutdown with it:
 // the call runs on its own thread, and when the deadline (plus a short grace) passes first the
-// caller gets Timeout and stops waiting. The thread goes on until the driver returns, so
+// caller gets Timeout and stops waiting (a driver in a worker process is called on the caller's
+// thread instead: its proxy answers by the deadline, killing the worker if it must, so nothing is
+// abandoned). The thread goes on until the driver returns, so
 //   - `fn` must own everything it touches: capture copies (references, ids) and shared_ptrs,
 //     never references to the caller's locals or members that may be gone by then; the driver
 //     itself is kept alive by the registry while any of its calls runs (BackendRegistry);
@@ -31,6 +33,7 @@ template <class Fn>
 auto call_with_deadline(const snapmgr::Call& call, const std::string& what, CallGate::Ticket ticket, Fn fn)
     -> std::invoke_result_t<Fn, const snapmgr::Call&> {
   using R = std::invoke_result_t<Fn, const snapmgr::Call&>;
+  if (ticket.bounded_calls()) return fn(call);  // a worker's proxy: it returns by the deadline itself
   static_assert(std::is_move_constructible_v<Fn>, "the driver call is moved onto its thread");
   auto promise = std::make_shared<std::promise<R>>();
   auto future = promise->get_future();

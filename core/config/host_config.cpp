@@ -112,6 +112,35 @@ void parse_listen(Checker& c, const OptionValue& v, HostConfig& config) {
           "bad listen address '" + text + "': expected <ip>:<port>, e.g. 127.0.0.1:8776 or [::1]:8776");
 }
 
+// `isolation: process | in_process` and `worker: {memory_limit_mib, max_open_files}`.
+void parse_isolation(Checker& c, const OptionValue& entry, const std::string& path, BackendConfig& b) {
+  using T = snapmgr::OptionType;
+  if (auto* v = c.get(entry, path, "isolation", T::String)) {
+    if (v->as_string() == "process")
+      b.isolation = BackendConfig::Isolation::Process;
+    else if (v->as_string() == "in_process")
+      b.isolation = BackendConfig::Isolation::InProcess;
+    else
+      c.error(v->line(), path + ".isolation", "'" + v->as_string() + "' is not process or in_process");
+  }
+  const OptionValue* worker = c.get(entry, path, "worker", T::Map);
+  if (!worker) return;
+  const std::string wpath = path + ".worker";
+  c.only_keys(*worker, wpath, {"memory_limit_mib", "max_open_files"});
+  if (auto* v = c.get(*worker, wpath, "memory_limit_mib", T::Integer)) {
+    if (v->as_int() < 64 || v->as_int() > 1048576)
+      c.error(v->line(), wpath + ".memory_limit_mib", "must be between 64 and 1048576");
+    else
+      b.worker_memory_limit_mib = static_cast<int>(v->as_int());
+  }
+  if (auto* v = c.get(*worker, wpath, "max_open_files", T::Integer)) {
+    if (v->as_int() < 16 || v->as_int() > 1048576)
+      c.error(v->line(), wpath + ".max_open_files", "must be between 16 and 1048576");
+    else
+      b.worker_max_open_files = static_cast<int>(v->as_int());
+  }
+}
+
 void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, HostConfig& config,
                    std::map<std::string, int>& seen) {
   const std::string path = "backends[" + std::to_string(index) + "]";
@@ -120,7 +149,9 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
             "expected a map with name, driver and options, found " + with_article(kind_name(entry)));
     return;
   }
-  c.only_keys(entry, path, {"name", "driver", "cluster", "pool", "disabled", "max_concurrent_calls", "options"});
+  c.only_keys(
+      entry, path,
+      {"name", "driver", "cluster", "pool", "disabled", "max_concurrent_calls", "isolation", "worker", "options"});
   BackendConfig b;
   b.line = entry.line();
   if (auto* v = c.get(entry, path, "name", snapmgr::OptionType::String, true)) {
@@ -159,6 +190,7 @@ void parse_backend(Checker& c, const OptionValue& entry, std::size_t index, Host
     else
       b.max_concurrent_calls = static_cast<int>(v->as_int());
   }
+  parse_isolation(c, entry, path, b);
   if (auto* v = c.get(entry, path, "options", snapmgr::OptionType::Map)) b.options = *v;
   config.backends.push_back(std::move(b));
 }

@@ -44,6 +44,11 @@ struct BackendConfig {
   std::string pool;     // the backend's one pool; default: `name` (as Cinder's LVM driver)
   bool disabled = false;
   int max_concurrent_calls = 64;  // requests and jobs that may wait on this driver at once
+  // Where the driver runs: in its own worker process (crashes and hangs stay there) or in
+  // snapmgrd itself. The worker's limits: 0 = none.
+  enum class Isolation { Process, InProcess } isolation = Isolation::InProcess;
+  int worker_memory_limit_mib = 0;
+  int worker_max_open_files = 0;
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});
   int line = 0;  // where the backend's entry starts
   int driver_line = 0;

@@ -76,6 +76,27 @@ TEST(HostConfig, BulkheadAndConnectionLimits) {
             "etc/test.yaml:1: max_connections: must be between 0 and 1000000");
 }
 
+TEST(HostConfig, IsolationAndWorkerLimits) {
+  auto defaults = parse("backends: [{name: a, driver: fake}]\n");
+  ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
+  EXPECT_EQ(defaults.config->backends[0].isolation, BackendConfig::Isolation::InProcess);
+  EXPECT_EQ(defaults.config->backends[0].worker_memory_limit_mib, 0);
+  auto set = parse(
+      "backends: [{name: a, driver: fake, isolation: process, worker: {memory_limit_mib: 512, max_open_files: 64}},"
+      " {name: b, driver: fake, isolation: in_process}]\n");
+  ASSERT_TRUE(set.config) << to_string(set.errors);
+  EXPECT_EQ(set.config->backends[0].isolation, BackendConfig::Isolation::Process);
+  EXPECT_EQ(set.config->backends[0].worker_memory_limit_mib, 512);
+  EXPECT_EQ(set.config->backends[0].worker_max_open_files, 64);
+  EXPECT_EQ(set.config->backends[1].isolation, BackendConfig::Isolation::InProcess);
+  EXPECT_EQ(only_error(parse("backends: [{name: a, driver: fake, isolation: container}]\n")),
+            "etc/test.yaml:1: backends[0].isolation: 'container' is not process or in_process");
+  EXPECT_EQ(only_error(parse("backends: [{name: a, driver: fake, worker: {memory_limit_mib: 1}}]\n")),
+            "etc/test.yaml:1: backends[0].worker.memory_limit_mib: must be between 64 and 1048576");
+  EXPECT_NE(only_error(parse("backends: [{name: a, driver: fake, worker: {cpus: 2}}]\n")).find("unknown key"),
+            std::string::npos);
+}
+
 TEST(HostConfig, WithoutACatalogKeyTheCatalogIsSqliteInTheStateDir) {
   auto load = parse("backends: []\n");
   ASSERT_TRUE(load.config) << to_string(load.errors);

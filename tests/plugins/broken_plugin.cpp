@@ -1,7 +1,11 @@
 // Deliberately broken driver plugins (the ceph erasure-code plugin tests are the model). The
 // same source is built once per defect, selected by a BROKEN_* macro; each must be refused by
 // the host with a message naming the file and the cause, without affecting other backends.
+#include <unistd.h>
+
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "snapmgr/sdk.hpp"
@@ -10,6 +14,28 @@ namespace broken {
 
 class MinimalDriver final : public snapmgr::Driver {};
 
+#if defined(BROKEN_STDOUT_GARBAGE)
+// A working volume lister that writes bytes of every value to stdout and stderr while it runs
+// (in a worker process they must not reach the host's channel).
+class GarbageDriver final : public snapmgr::Driver, public snapmgr::VolumeDiscovery {
+ public:
+  snapmgr::VolumeDiscovery* volume_discovery() noexcept override { return this; }
+  snapmgr::Status stream_volumes(const snapmgr::Call&, snapmgr::VolumeSink& out) noexcept override {
+    std::string garbage;
+    for (int i = 0; i < 70000; ++i) garbage += static_cast<char>((i * 7919) % 256);
+    (void)::write(1, garbage.data(), garbage.size());
+    std::fputs("\n\x0a\x05hello not a message\n", stdout);
+    std::fflush(stdout);
+    (void)::write(2, garbage.data(), 4096);
+    snapmgr::ManageableVolume v;
+    v.reference.set("source-name", "volume-garbage");
+    v.size_bytes = 1;
+    out.add(v);
+    return snapmgr::Status::success();
+  }
+};
+#endif
+
 snapmgr::Result<std::unique_ptr<snapmgr::Driver>> factory(const snapmgr::DriverContext&) {
 #if defined(BROKEN_FACTORY_THROWS)
   throw std::runtime_error("simulated crash in the factory");
@@ -17,6 +43,8 @@ snapmgr::Result<std::unique_ptr<snapmgr::Driver>> factory(const snapmgr::DriverC
   return std::unique_ptr<snapmgr::Driver>();
 #elif defined(BROKEN_FACTORY_HANGS)
   for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+#elif defined(BROKEN_STDOUT_GARBAGE)
+  return std::unique_ptr<snapmgr::Driver>(new GarbageDriver());
 #else
   return std::unique_ptr<snapmgr::Driver>(new MinimalDriver());
 #endif
@@ -44,6 +72,8 @@ const snapmgr::DriverDescriptor* descriptor() {
         static_cast<std::uint32_t>(snapmgr::Capability::SnapshotDiscovery),  // declared, not provided
 #elif defined(BROKEN_CAPABILITY_TOO_NEW)
         static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
+#elif defined(BROKEN_STDOUT_GARBAGE)
+        static_cast<std::uint32_t>(snapmgr::Capability::VolumeDiscovery),
 #else
         0,
 #endif

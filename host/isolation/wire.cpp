@@ -1,0 +1,155 @@
+#include "host/isolation/wire.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/delimited_message_util.h>
+
+namespace snapmgr::core::wire {
+
+void put(const snapmgr::StringMap& from, worker::StringMap& to) {
+  for (const auto& [key, value] : from) {
+    auto* entry = to.add_entries();
+    entry->set_key(key);
+    entry->set_value(value);
+  }
+}
+
+snapmgr::StringMap get(const worker::StringMap& from) {
+  snapmgr::StringMap map;
+  map.reserve(static_cast<std::size_t>(from.entries_size()));
+  for (const auto& entry : from.entries()) map.set(entry.key(), entry.value());
+  return map;
+}
+
+void put(const snapmgr::OptionValue& from, worker::Option& to) {
+  to.set_line(from.line());
+  if (from.is_null()) {
+    to.set_null_value(true);
+  } else if (from.is_bool()) {
+    to.set_bool_value(from.as_bool());
+  } else if (from.is_int()) {
+    to.set_int_value(from.as_int());
+  } else if (from.is_number()) {
+    to.set_number_value(from.as_number());
+  } else if (from.is_string()) {
+    to.set_string_value(from.as_string());
+  } else if (from.is_list()) {
+    auto* list = to.mutable_list();
+    for (const auto& item : from.as_list()) put(item, *list->add_items());
+  } else {
+    auto* map = to.mutable_map();
+    for (const auto& [key, value] : from.as_map()) {
+      auto* member = map->add_members();
+      member->set_key(key);
+      put(value, *member->mutable_value());
+    }
+  }
+}
+
+snapmgr::OptionValue get(const worker::Option& from) {
+  const int line = from.line();
+  switch (from.kind_case()) {
+    case worker::Option::kBoolValue: return {from.bool_value(), line};
+    case worker::Option::kIntValue: return {static_cast<std::int64_t>(from.int_value()), line};
+    case worker::Option::kNumberValue: return {from.number_value(), line};
+    case worker::Option::kStringValue: return {from.string_value(), line};
+    case worker::Option::kList: {
+      snapmgr::OptionValue::List list;
+      for (const auto& item : from.list().items()) list.push_back(get(item));
+      return {std::move(list), line};
+    }
+    case worker::Option::kMap: {
+      snapmgr::OptionValue::Map map;
+      for (const auto& member : from.map().members()) map.emplace_back(member.key(), get(member.value()));
+      return {std::move(map), line};
+    }
+    case worker::Option::kNullValue:
+    case worker::Option::KIND_NOT_SET: break;
+  }
+  return {};  // null (the SDK's null value has no line)
+}
+
+namespace {
+
+template <class Record>
+void put_common(const Record& from, worker::Record& to) {
+  put(from.reference, *to.mutable_reference());
+  to.set_size_bytes(from.size_bytes);
+  to.set_in_use(from.in_use);
+  if (from.reason) to.set_reason(*from.reason);
+  put(from.extra_info, *to.mutable_extra_info());
+}
+
+template <class Record>
+Record get_common(const worker::Record& from) {
+  Record r;
+  r.reference = get(from.reference());
+  r.size_bytes = from.size_bytes();
+  r.in_use = from.in_use();
+  if (from.has_reason()) r.reason = from.reason();
+  r.extra_info = get(from.extra_info());
+  return r;
+}
+
+}  // namespace
+
+void put(const snapmgr::ManageableSnapshot& from, worker::Record& to) {
+  put_common(from, to);
+  put(from.source_reference, *to.mutable_source_reference());
+}
+
+void put(const snapmgr::ManageableVolume& from, worker::Record& to) { put_common(from, to); }
+
+snapmgr::ManageableSnapshot snapshot_of(const worker::Record& from) {
+  auto r = get_common<snapmgr::ManageableSnapshot>(from);
+  r.source_reference = get(from.source_reference());
+  return r;
+}
+
+snapmgr::ManageableVolume volume_of(const worker::Record& from) { return get_common<snapmgr::ManageableVolume>(from); }
+
+void put(const snapmgr::Error& from, worker::Error& to) {
+  to.set_code(static_cast<int>(from.code()));
+  to.set_message(from.message());
+}
+
+snapmgr::Error get(const worker::Error& from) {
+  const int code = from.code();
+  const bool known = code >= 0 && code <= static_cast<int>(snapmgr::ErrorCode::InvalidConfig);
+  return {known ? static_cast<snapmgr::ErrorCode>(code) : snapmgr::ErrorCode::BackendError, from.message()};
+}
+
+Channel::Channel(int fd) : fd_(fd), input_(fd) {}
+
+Channel::~Channel() { ::close(fd_); }
+
+bool Channel::send(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    if (!google::protobuf::util::SerializeDelimitedToZeroCopyStream(message, &out)) return false;
+  }
+  std::lock_guard lock(send_mutex_);
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    // MSG_NOSIGNAL: a gone peer is an answer (EPIPE), not a SIGPIPE.
+    const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool Channel::receive(google::protobuf::MessageLite& message) {
+  bool clean_eof = false;
+  return google::protobuf::util::ParseDelimitedFromZeroCopyStream(&message, &input_, &clean_eof);
+}
+
+void Channel::shut_down() { ::shutdown(fd_, SHUT_RDWR); }
+
+}  // namespace snapmgr::core::wire
