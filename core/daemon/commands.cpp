@@ -22,7 +22,13 @@ int check_config(const std::string& config_path, std::ostream& out, std::ostream
         out << " " << b->descriptor->version << " (" << describe_capabilities(b->descriptor->capabilities) << ")";
       }
       if (!b->cluster.empty()) out << " cluster " << b->cluster;
-      out << ", " << to_string(b->state) << "\n";
+      out << ", " << to_string(b->state);
+      if (b->worker) out << ", in a worker process: " << b->worker->state();
+      out << "\n";
+      if (b->worker && !b->worker->running()) {
+        err << b->key << ": its driver's worker is " << b->worker->state() << "\n";
+        ok = false;
+      }
       if (b->state == BackendState::Down) {
         err << b->key << " is down: " << b->down_reason << "\n";
         ok = false;

@@ -182,8 +182,10 @@ TEST(DriverCallLifetime, RecoveryAdoptionThatReturnsLate) {
 
 // --- The bulkhead. ---
 
+// In process: abandoned calls hold their places (in a worker process a hung call kills the worker
+// instead, tests/isolation/).
 const std::string kSickAndHealthy = fake_backend("sick", "{list_snapshots: {hang: true}, snapshot_size: {hang: true}}",
-                                                 "    max_concurrent_calls: 4\n") +
+                                                 "    max_concurrent_calls: 4\n    isolation: in_process\n") +
                                     fake_backend("healthy", "");
 
 TEST(DriverCallBulkhead, AHungBackendHoldsOnlyItsOwnPlacesAndHealthyOnesNeverWait) {

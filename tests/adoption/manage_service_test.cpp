@@ -381,7 +381,11 @@ TEST(ManageService, AMissingCapabilityIsNotImplemented) {
 
 TEST(ManageService, AHungDriverTimesOutInsteadOfHangingTheService) {
   TempDir dir;
-  ServiceHost host(dir.path(), with_faults("{list_snapshots: {hang: true}}"), "call_timeout_s: 1\n");
+  // In process, where a hung call is abandoned and the driver's other calls go on (in a worker
+  // process the hung worker is killed and restarted instead: tests/isolation/).
+  std::string config = with_faults("{list_snapshots: {hang: true}}");
+  config.replace(config.find("    driver: fake\n"), 17, "    driver: fake\n    isolation: in_process\n");
+  ServiceHost host(dir.path(), config, "call_timeout_s: 1\n");
   ASSERT_TRUE(host.ok()) << host.error();
   ListingQuery q;
   q.host = "node1@fake1";

@@ -13,6 +13,8 @@ a worker process (`isolation: process`):
 3. An adoption on `slow` whose worker is killed (SIGKILL) ends `error`, never stays `creating`; the
    restarted worker adopts the next one.
 4. kill -9 of snapmgrd takes every worker with it (PR_SET_PDEATHSIG).
+Before them, `snapmgrd --check-config` on the same file starts and stops each worker once and
+reports it running.
 
 Run: /usr/bin/python3 tests/e2e/driver_isolation_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
 """
@@ -21,6 +23,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -106,6 +109,20 @@ class DriverIsolation(unittest.TestCase):
             if b"--driver-worker" in argv and parent == self.daemon.process.pid:
                 pids.append(int(entry))
         return pids
+
+    def test_00_check_config_starts_and_stops_each_worker(self):
+        before = self.all_workers()
+        checked = subprocess.run([ARGS.snapmgrd, "--check-config", os.path.join(self.daemon.dir, "snapmgr.yaml")],
+                                 capture_output=True, text=True, timeout=120)
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        for backend in ("healthy", "crashy", "slow"):
+            self.assertRegex(checked.stdout, r"node1@%s: driver fake .*, up, in a worker process: running \(pid \d+\)"
+                             % backend)
+        self.assertEqual(self.all_workers(), before, "--check-config left no worker behind")
+
+    def all_workers(self):
+        return sorted(pid for pid in (int(e) for e in os.listdir("/proc") if e.isdigit())
+                      if b"--driver-worker" in cmdline(pid) and not zombie(pid))
 
     def test_01_a_crashing_driver_takes_down_nothing_else(self):
         self.assertEqual(len(self.workers()), 3)
@@ -198,6 +215,14 @@ class DriverIsolation(unittest.TestCase):
             alive = [pid for pid in workers if os.path.exists("/proc/%d" % pid) and not zombie(pid)]
             time.sleep(0.1)
         self.assertEqual(alive, [], "workers left running after their host was killed")
+
+
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []
 
 
 def zombie(pid):
