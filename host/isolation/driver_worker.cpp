@@ -39,7 +39,7 @@ class ForwardingLogger final : public snapmgr::Logger {
 template <class Record>
 class BatchingSink final : public snapmgr::RecordSink<Record> {
  public:
-  static constexpr int kBatch = 256;
+  static constexpr int kBatch = 2048;
   BatchingSink(wire::Channel& channel, std::uint64_t id) : channel_(channel), id_(id) { reset(); }
   void add(Record record) noexcept override {
     std::lock_guard lock(mutex_);
@@ -198,12 +198,17 @@ int run_driver_worker(int fd) {
   if (!channel.receive(first) || !first.has_init()) return 2;
   const worker::Init& init = first.init();
   if (init.host_pid() != 0 && ::getppid() != init.host_pid()) return 2;  // the host died before PDEATHSIG was set
+  ForwardingLogger logger(channel);
+#if defined(__SANITIZE_ADDRESS__)
+  if (init.memory_limit_mib() != 0)  // its shadow memory needs terabytes of address space
+    logger.warn("worker.memory_limit_mib is not applied: this snapmgrd is built with AddressSanitizer");
+#else
   set_limit(RLIMIT_AS, init.memory_limit_mib() << 20);
+#endif
   set_limit(RLIMIT_NOFILE, init.max_open_files());
 
   auto load = load_plugin(init.plugin_path());
   if (!load.plugin) return fail(channel, load.error);
-  ForwardingLogger logger(channel);
   ProcessCommandRunner runner;
   const snapmgr::OptionValue options = wire::get(init.options());
   const snapmgr::DriverContext context{options, logger, runner, init.backend(), init.state_dir()};

@@ -123,7 +123,8 @@ snapmgr::Error get(const worker::Error& from) {
   return {known ? static_cast<snapmgr::ErrorCode>(code) : snapmgr::ErrorCode::BackendError, from.message()};
 }
 
-Channel::Channel(int fd) : fd_(fd), input_(fd) {}
+// Reads in blocks of 256 KiB: a listing's batches are large.
+Channel::Channel(int fd) : fd_(fd), input_(fd, 256 * 1024) {}
 
 Channel::~Channel() { ::close(fd_); }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -223,6 +224,33 @@ TEST_F(WorkerIsolation, WhatTheDriverWritesToStdoutNeverReachesTheChannel) {
   while (!logger_.saw("driver output: ?") && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(20ms);
   EXPECT_TRUE(logger_.saw("hello not a message")) << "the driver's output is logged as its lines";
+}
+
+// A driver that allocates without bound is stopped by its worker's memory limit: its worker ends,
+// the host does not. (A sanitizer build cannot limit its address space, and says so instead.)
+TEST_F(WorkerIsolation, AMemoryLimitEndsALeakingDriversWorkerNotTheHost) {
+  WorkerSettings s;
+  s.executable = SNAPMGR_DAEMON;
+  s.plugin_path = std::string(SNAPMGR_BROKEN_PLUGIN_DIR) + "/libsnapmgr_allocates.so";
+  s.backend = "node1@leaky";
+  s.state_dir = "/tmp";
+  s.init_timeout = 5s;
+  s.first_backoff = 100ms;
+  s.memory_limit_mib = 256;
+  WorkerDriver d(std::make_unique<WorkerProcess>(std::move(s), logger_),
+                 static_cast<std::uint32_t>(snapmgr::Capability::VolumeDiscovery));
+  ASSERT_TRUE(d.worker().running()) << d.worker().state();
+  if (std::getenv("SNAPMGR_SANITIZED")) {
+    EXPECT_TRUE(logger_.saw("worker.memory_limit_mib is not applied: this snapmgrd is built with AddressSanitizer"));
+    return;
+  }
+  auto r = snapmgr::list_volumes(*d.volume_discovery(), test_call());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), snapmgr::ErrorCode::BackendError);
+  EXPECT_NE(r.error().message().find("was killed by signal 6 (SIGABRT) during listing volumes"), std::string::npos)
+      << r.error().message();
+  ASSERT_NO_FATAL_FAILURE(wait_running(d));
+  EXPECT_EQ(d.worker().restarts(), 1);
 }
 
 }  // namespace

@@ -7,12 +7,36 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "snapmgr/sdk.hpp"
 
 namespace broken {
 
 class MinimalDriver final : public snapmgr::Driver {};
+
+#if defined(BROKEN_ALLOCATES)
+// A volume lister that leaks: each listing allocates (and touches) 64 MiB more, up to 4 GiB,
+// before it lists. Past its worker's memory limit the allocation fails inside a noexcept
+// method, and the process ends (std::terminate).
+class LeakingDriver final : public snapmgr::Driver, public snapmgr::VolumeDiscovery {
+ public:
+  snapmgr::VolumeDiscovery* volume_discovery() noexcept override { return this; }
+  snapmgr::Status stream_volumes(const snapmgr::Call&, snapmgr::VolumeSink& out) noexcept override {
+    for (int i = 0; i < 64; ++i) {
+      leaked_.emplace_back(64u << 20, '\x5a');
+    }
+    snapmgr::ManageableVolume v;
+    v.reference.set("source-name", "volume-leak");
+    v.size_bytes = 1;
+    out.add(v);
+    return snapmgr::Status::success();
+  }
+
+ private:
+  std::vector<std::string> leaked_;
+};
+#endif
 
 #if defined(BROKEN_STDOUT_GARBAGE)
 // A working volume lister that writes bytes of every value to stdout and stderr while it runs
@@ -45,6 +69,8 @@ snapmgr::Result<std::unique_ptr<snapmgr::Driver>> factory(const snapmgr::DriverC
   for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
 #elif defined(BROKEN_STDOUT_GARBAGE)
   return std::unique_ptr<snapmgr::Driver>(new GarbageDriver());
+#elif defined(BROKEN_ALLOCATES)
+  return std::unique_ptr<snapmgr::Driver>(new LeakingDriver());
 #else
   return std::unique_ptr<snapmgr::Driver>(new MinimalDriver());
 #endif
@@ -72,7 +98,7 @@ const snapmgr::DriverDescriptor* descriptor() {
         static_cast<std::uint32_t>(snapmgr::Capability::SnapshotDiscovery),  // declared, not provided
 #elif defined(BROKEN_CAPABILITY_TOO_NEW)
         static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
-#elif defined(BROKEN_STDOUT_GARBAGE)
+#elif defined(BROKEN_STDOUT_GARBAGE) || defined(BROKEN_ALLOCATES)
         static_cast<std::uint32_t>(snapmgr::Capability::VolumeDiscovery),
 #else
         0,
