@@ -111,18 +111,16 @@ class DriverIsolation(unittest.TestCase):
         return pids
 
     def test_00_check_config_starts_and_stops_each_worker(self):
-        before = self.all_workers()
+        # Its workers inherit a mark in their environment, so other tests' workers do not count.
+        mark = "snapmgr-check-%d-%d" % (os.getpid(), time.time_ns())
         checked = subprocess.run([ARGS.snapmgrd, "--check-config", os.path.join(self.daemon.dir, "snapmgr.yaml")],
-                                 capture_output=True, text=True, timeout=120)
+                                 capture_output=True, text=True, timeout=120,
+                                 env=dict(os.environ, SNAPMGR_CHECK_MARK=mark))
         self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
         for backend in ("healthy", "crashy", "slow"):
             self.assertRegex(checked.stdout, r"node1@%s: driver fake .*, up, in a worker process: running \(pid \d+\)"
                              % backend)
-        self.assertEqual(self.all_workers(), before, "--check-config left no worker behind")
-
-    def all_workers(self):
-        return sorted(pid for pid in (int(e) for e in os.listdir("/proc") if e.isdigit())
-                      if b"--driver-worker" in cmdline(pid) and not zombie(pid))
+        self.assertEqual(marked_workers(mark), [], "--check-config left no worker behind")
 
     def test_01_a_crashing_driver_takes_down_nothing_else(self):
         self.assertEqual(len(self.workers()), 3)
@@ -215,6 +213,22 @@ class DriverIsolation(unittest.TestCase):
             alive = [pid for pid in workers if os.path.exists("/proc/%d" % pid) and not zombie(pid)]
             time.sleep(0.1)
         self.assertEqual(alive, [], "workers left running after their host was killed")
+
+
+def marked_workers(mark):
+    """Live driver workers whose environment holds SNAPMGR_CHECK_MARK=<mark>."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or zombie(int(entry)):
+            continue
+        try:
+            with open("/proc/%s/environ" % entry, "rb") as f:
+                environ = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"--driver-worker" in cmdline(int(entry)) and ("SNAPMGR_CHECK_MARK=" + mark).encode() in environ:
+            found.append(int(entry))
+    return found
 
 
 def cmdline(pid):
