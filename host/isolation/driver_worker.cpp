@@ -35,35 +35,39 @@ class ForwardingLogger final : public snapmgr::Logger {
   wire::Channel& channel_;
 };
 
-// A listing's records, sent in batches of kBatch while the driver streams.
+// A listing's records, sent in batches of kBatch while the driver streams. One Batch is reused:
+// protobuf keeps a cleared repeated field's records (and their strings' capacity), so after the
+// first batch the records are filled in place, not allocated.
 template <class Record>
 class BatchingSink final : public snapmgr::RecordSink<Record> {
  public:
   static constexpr int kBatch = 2048;
-  BatchingSink(wire::Channel& channel, std::uint64_t id) : channel_(channel), id_(id) { reset(); }
+  BatchingSink(wire::Channel& channel, std::uint64_t id) : channel_(channel), id_(id) { batch_.set_id(id_); }
   void add(Record record) noexcept override {
     std::lock_guard lock(mutex_);
-    wire::put(record, *out_.mutable_batch()->add_records());
-    if (out_.batch().records_size() >= kBatch) flush_locked();
+    wire::put(record, *batch_.add_records());
+    if (batch_.records_size() >= kBatch) flush_locked();
   }
   void flush() {
     std::lock_guard lock(mutex_);
-    if (out_.batch().records_size() > 0) flush_locked();
+    if (batch_.records_size() > 0) flush_locked();
   }
 
  private:
-  void reset() {
-    out_.Clear();
-    out_.mutable_batch()->set_id(id_);
-  }
   void flush_locked() {
-    channel_.send(out_);
-    reset();
+    worker::FromWorker out;
+    out.unsafe_arena_set_allocated_batch(&batch_);  // lent to `out` for the send, not given
+    struct TakeBack {
+      worker::FromWorker& out;
+      ~TakeBack() { (void)out.unsafe_arena_release_batch(); }
+    } take_back{out};
+    channel_.send(out);
+    batch_.clear_records();
   }
   wire::Channel& channel_;
   const std::uint64_t id_;
   std::mutex mutex_;
-  worker::FromWorker out_;
+  worker::Batch batch_;
 };
 
 struct Served {

@@ -10,18 +10,18 @@
 
 namespace snapmgr::core::wire {
 
-void put(const snapmgr::StringMap& from, worker::StringMap& to) {
+void put(const snapmgr::StringMap& from, WireMap& to) {
   for (const auto& [key, value] : from) {
-    auto* entry = to.add_entries();
-    entry->set_key(key);
-    entry->set_value(value);
+    *to.Add() = key;
+    *to.Add() = value;
   }
 }
 
-snapmgr::StringMap get(const worker::StringMap& from) {
+snapmgr::StringMap get(const WireMap& from) {
   snapmgr::StringMap map;
-  map.reserve(static_cast<std::size_t>(from.entries_size()));
-  for (const auto& entry : from.entries()) map.set(entry.key(), entry.value());
+  const int pairs = from.size() / 2;  // an odd last key (never sent) is dropped
+  map.reserve(static_cast<std::size_t>(pairs));
+  for (int i = 0; i < pairs; ++i) map.set(from.Get(2 * i), from.Get(2 * i + 1));
   return map;
 }
 
@@ -129,7 +129,9 @@ Channel::Channel(int fd) : fd_(fd), input_(fd, 256 * 1024) {}
 Channel::~Channel() { ::close(fd_); }
 
 bool Channel::send(const google::protobuf::MessageLite& message) {
-  std::string bytes;
+  // Each thread reuses its buffer: a listing's batches are hundreds of KiB each.
+  thread_local std::string bytes;
+  bytes.clear();
   {
     google::protobuf::io::StringOutputStream out(&bytes);
     if (!google::protobuf::util::SerializeDelimitedToZeroCopyStream(message, &out)) return false;

@@ -20,8 +20,10 @@
 
 namespace snapmgr::core::wire {
 
-void put(const snapmgr::StringMap& from, worker::StringMap& to);
-snapmgr::StringMap get(const worker::StringMap& from);
+// A string map on the wire: its keys and values in turn (worker_protocol.proto).
+using WireMap = google::protobuf::RepeatedPtrField<std::string>;
+void put(const snapmgr::StringMap& from, WireMap& to);
+snapmgr::StringMap get(const WireMap& from);
 
 void put(const snapmgr::OptionValue& from, worker::Option& to);
 snapmgr::OptionValue get(const worker::Option& from);

@@ -47,8 +47,8 @@ snapmgr::Result<worker::Reply> WorkerDriver::call(worker::Operation op, const sn
 }
 
 snapmgr::Status WorkerDriver::stream_snapshots(const snapmgr::Call& c, snapmgr::SnapshotSink& out) noexcept {
-  auto reply = call(worker::STREAM_SNAPSHOTS, c, {}, {}, "", [&out](const worker::Batch& batch) {
-    for (const auto& record : batch.records()) out.add(wire::snapshot_of(record));
+  auto reply = call(worker::STREAM_SNAPSHOTS, c, {}, {}, "", [&out](WorkerProcess::Records& batch) {
+    for (auto& record : std::get<std::vector<snapmgr::ManageableSnapshot>>(batch)) out.add(std::move(record));
   });
   if (!reply.ok()) return reply.error();
   return snapmgr::Status::success();
@@ -78,8 +78,8 @@ snapmgr::Status WorkerDriver::release_snapshot(const snapmgr::Call& c, const sna
 }
 
 snapmgr::Status WorkerDriver::stream_volumes(const snapmgr::Call& c, snapmgr::VolumeSink& out) noexcept {
-  auto reply = call(worker::STREAM_VOLUMES, c, {}, {}, "", [&out](const worker::Batch& batch) {
-    for (const auto& record : batch.records()) out.add(wire::volume_of(record));
+  auto reply = call(worker::STREAM_VOLUMES, c, {}, {}, "", [&out](WorkerProcess::Records& batch) {
+    for (auto& record : std::get<std::vector<snapmgr::ManageableVolume>>(batch)) out.add(std::move(record));
   });
   if (!reply.ok()) return reply.error();
   return snapmgr::Status::success();

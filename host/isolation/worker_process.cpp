@@ -46,6 +46,19 @@ int reap(pid_t pid, std::chrono::milliseconds grace) {
   return status;
 }
 
+WorkerProcess::Records decode(worker::Operation op, const worker::Batch& batch) {
+  if (op == worker::STREAM_VOLUMES) {
+    std::vector<snapmgr::ManageableVolume> volumes;
+    volumes.reserve(static_cast<std::size_t>(batch.records_size()));
+    for (const auto& record : batch.records()) volumes.push_back(wire::volume_of(record));
+    return volumes;
+  }
+  std::vector<snapmgr::ManageableSnapshot> snapshots;
+  snapshots.reserve(static_cast<std::size_t>(batch.records_size()));
+  for (const auto& record : batch.records()) snapshots.push_back(wire::snapshot_of(record));
+  return snapshots;
+}
+
 const char* operation_name(worker::Operation op) {
   switch (op) {
     case worker::STREAM_SNAPSHOTS: return "listing snapshots";
@@ -140,6 +153,7 @@ snapmgr::Result<worker::Reply> WorkerProcess::call(worker::Request request, cons
   const pid_t pid = pid_;
   const std::uint64_t id = ++next_id_;
   auto pending = std::make_shared<Pending>();
+  pending->op = request.operation();
   pending->operation = operation;
   pending_[id] = pending;
   lock.unlock();
@@ -156,7 +170,7 @@ snapmgr::Result<worker::Reply> WorkerProcess::call(worker::Request request, cons
   for (;;) {
     changed_.wait_until(lock, limit, [&] { return !pending->batches.empty() || pending->reply || pending->failure; });
     while (!pending->batches.empty()) {
-      worker::Batch batch = std::move(pending->batches.front());
+      Records batch = std::move(pending->batches.front());
       pending->batches.pop_front();
       lock.unlock();
       if (on_batch) on_batch(batch);
@@ -273,7 +287,7 @@ void WorkerProcess::run_one() {
     } else {
       dispatch(message);
     }
-    message.Clear();
+    if (!message.has_batch()) message.Clear();  // a batch is cleared in place by dispatch
   }
 
   channel->shut_down();
@@ -353,12 +367,24 @@ void WorkerProcess::dispatch(worker::FromWorker& message) {
     remember(message.log().text());
     return;
   }
-  std::lock_guard lock(mutex_);
   if (message.has_batch()) {
-    auto it = pending_.find(message.batch().id());
-    if (it == pending_.end()) return;  // its caller gave up
-    it->second->batches.push_back(std::move(*message.mutable_batch()));
-  } else if (message.has_reply()) {
+    worker::Batch& batch = *message.mutable_batch();
+    std::shared_ptr<Pending> pending;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = pending_.find(batch.id()); it != pending_.end()) pending = it->second;
+    }
+    if (pending) {  // else its caller gave up
+      Records records = decode(pending->op, batch);
+      std::lock_guard lock(mutex_);
+      pending->batches.push_back(std::move(records));
+      changed_.notify_all();
+    }
+    batch.Clear();
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  if (message.has_reply()) {
     auto it = pending_.find(message.reply().id());
     if (it == pending_.end()) return;
     it->second->reply = std::move(*message.mutable_reply());

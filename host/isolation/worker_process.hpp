@@ -4,8 +4,9 @@
 //   - Start: `<executable> --driver-worker 3`, with the socket as fd 3, stdin from /dev/null and
 //     stdout/stderr into a pipe whose lines the host logs as the driver's output (they can never
 //     reach the socket). The worker gets its Init (plugin, options, state directory, limits).
-//   - Calls: any number at once, each with its deadline; a listing's batches are handed to the
-//     caller's thread as they arrive. A call not answered by its deadline (plus a grace) kills the
+//   - Calls: any number at once, each with its deadline; a listing's batches are turned into SDK
+//     records on the reading thread and handed to the caller's thread as they arrive (the two work
+//     side by side). A call not answered by its deadline (plus a grace) kills the
 //     worker (SIGKILL) and fails with Timeout.
 //   - Supervision: a worker that dies — a signal, an exit, killed for a hang — fails every call in
 //     flight with BackendError naming the backend, the signal or exit status, the operation and
@@ -33,9 +34,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "host/isolation/wire.hpp"
 #include "snapmgr/options.hpp"
+#include "snapmgr/records.hpp"
 #include "snapmgr/services.hpp"
 
 namespace snapmgr::core {
@@ -56,7 +60,9 @@ struct WorkerSettings {
 
 class WorkerProcess {
  public:
-  using BatchHandler = std::function<void(const worker::Batch&)>;
+  // A listing's batch, decoded: snapshots for STREAM_SNAPSHOTS, volumes for STREAM_VOLUMES.
+  using Records = std::variant<std::vector<snapmgr::ManageableSnapshot>, std::vector<snapmgr::ManageableVolume>>;
+  using BatchHandler = std::function<void(Records&)>;
   static constexpr std::chrono::milliseconds kDeadlineGrace{500};
   static constexpr std::chrono::milliseconds kStopGrace{2000};
 
@@ -79,8 +85,9 @@ class WorkerProcess {
 
  private:
   struct Pending {
+    worker::Operation op = worker::OPERATION_NONE;
     std::string operation;
-    std::deque<worker::Batch> batches;
+    std::deque<Records> batches;
     std::optional<worker::Reply> reply;
     std::optional<std::string> failure;
   };
@@ -89,6 +96,8 @@ class WorkerProcess {
   void supervise();
   void run_one();
   bool spawn(pid_t& pid, std::shared_ptr<wire::Channel>& channel, std::string& error);
+  // Hands a message to its call. A batch is decoded without mutex_ held and then cleared in
+  // place: protobuf reuses its records' storage for the next one parsed into `message`.
   void dispatch(worker::FromWorker& message);
   void remember(const std::string& line);
   std::string last_lines() const;  // with mutex_ held
