@@ -5,7 +5,8 @@
 # WHOLE is given: then the executable is one ctest test (for suites whose fixture starts a real
 # component once per process — tgtd, NFS-Ganesha, LVM on a loop device).
 # Compile definitions available to the test: SNAPMGR_SOURCE_DIR, SNAPMGR_BINARY_DIR,
-# SNAPMGR_PLUGIN_DIR (where libsnapmgr_<name>.so files are written).
+# SNAPMGR_PLUGIN_DIR (where libsnapmgr_<name>.so files are written). Each test runs with
+# SNAPMGR_DRIVER_WORKER set to snapmgrd, the program of the driver workers its backends start.
 # The test executables' own code is compiled at SNAPMGR_TEST_OPTIMIZE (default -O0), after the
 # build type's flags, so it wins: a test body runs once and its time is spent in the code under
 # test, which keeps the build's -O1; -O0 compiles a test file ~40% faster (under ASan as without).
@@ -54,6 +55,10 @@ function(snapmgr_add_test name)
   if(ARG_DEPENDS)
     add_dependencies(${name} ${ARG_DEPENDS})
   endif()
+  # A backend in `isolation: process` (the default) runs its driver in a worker program: snapmgrd,
+  # the test executable being another program.
+  add_dependencies(${name} snapmgrd)
+  list(PREPEND ARG_ENVIRONMENT "SNAPMGR_DRIVER_WORKER=$<TARGET_FILE:snapmgrd>")
   if(ARG_WHOLE)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")

@@ -52,9 +52,11 @@ constexpr std::string_view kSnapshotPlaceholder = "ffffffff-ffff-4fff-bfff-fffff
 constexpr int kMaxRequestsPerInput = 8;
 
 // Two volumes; snapshots safe to manage (lvol0: the start-up fixture, lvol2), in use (lvol1)
-// and unsafe for a driver's reason (other). The second backend is disabled.
+// and unsafe for a driver's reason (other). The second backend is disabled. The driver runs in
+// the fuzzer's own process: millions of inputs, each its own catalog, and no worker to start.
 constexpr const char* kBackends = R"(  - name: fake1
     driver: fake
+    isolation: in_process
     cluster: c1
     options:
       volumes: [{name: volume-a, size_bytes: 2147483648}, {name: volume-b, size_bytes: 1073741824}]
@@ -62,7 +64,7 @@ constexpr const char* kBackends = R"(  - name: fake1
                   {name: lvol1, size_bytes: 1073741824, origin: volume-a, in_use: true},
                   {name: lvol2, size_bytes: 1073741825, origin: volume-a},
                   {name: other, size_bytes: 1, origin: volume-b, reason: replication target}]
-  - {name: off, driver: fake, disabled: true}
+  - {name: off, driver: fake, isolation: in_process, disabled: true}
 )";
 
 [[noreturn]] void fail(const std::string& what) {

@@ -116,9 +116,10 @@ void parse_listen(Checker& c, const OptionValue& v, HostConfig& config) {
 // `isolation: process | in_process` and `worker: {memory_limit_mib, max_open_files}`.
 void parse_isolation(Checker& c, const OptionValue& entry, const std::string& path, BackendConfig& b) {
   using T = snapmgr::OptionType;
-  // SNAPMGR_ISOLATION: the default for backends that do not say (the test suite runs in both modes).
-  if (const char* mode = std::getenv("SNAPMGR_ISOLATION"); mode && std::string_view(mode) == "process")
-    b.isolation = BackendConfig::Isolation::Process;
+  // SNAPMGR_ISOLATION=process|in_process: the default for backends that do not say (the test
+  // suite runs in both modes); otherwise process.
+  if (const char* mode = std::getenv("SNAPMGR_ISOLATION"); mode && std::string_view(mode) == "in_process")
+    b.isolation = BackendConfig::Isolation::InProcess;
   if (auto* v = c.get(entry, path, "isolation", T::String)) {
     if (v->as_string() == "process")
       b.isolation = BackendConfig::Isolation::Process;

@@ -44,9 +44,9 @@ struct BackendConfig {
   std::string pool;     // the backend's one pool; default: `name` (as Cinder's LVM driver)
   bool disabled = false;
   int max_concurrent_calls = 64;  // requests and jobs that may wait on this driver at once
-  // Where the driver runs: in its own worker process (crashes and hangs stay there) or in
-  // snapmgrd itself. The worker's limits: 0 = none.
-  enum class Isolation { Process, InProcess } isolation = Isolation::InProcess;
+  // Where the driver runs: in its own worker process (crashes and hangs stay there; the default)
+  // or in snapmgrd itself. The worker's limits: 0 = none.
+  enum class Isolation { Process, InProcess } isolation = Isolation::Process;
   int worker_memory_limit_mib = 0;
   int worker_max_open_files = 0;
   snapmgr::OptionValue options = snapmgr::OptionValue(snapmgr::OptionValue::Map{});

@@ -79,7 +79,10 @@ TEST(HostConfig, BulkheadAndConnectionLimits) {
 TEST(HostConfig, IsolationAndWorkerLimits) {
   auto defaults = parse("backends: [{name: a, driver: fake}]\n");
   ASSERT_TRUE(defaults.config) << to_string(defaults.errors);
-  EXPECT_EQ(defaults.config->backends[0].isolation, BackendConfig::Isolation::InProcess);
+  EXPECT_EQ(defaults.config->backends[0].isolation,
+            std::getenv("SNAPMGR_ISOLATION") && std::string_view(std::getenv("SNAPMGR_ISOLATION")) == "in_process"
+                ? BackendConfig::Isolation::InProcess
+                : BackendConfig::Isolation::Process);
   EXPECT_EQ(defaults.config->backends[0].worker_memory_limit_mib, 0);
   auto set = parse(
       "backends: [{name: a, driver: fake, isolation: process, worker: {memory_limit_mib: 512, max_open_files: 64}},"
