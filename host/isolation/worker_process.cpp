@@ -46,6 +46,26 @@ int reap(pid_t pid, std::chrono::milliseconds grace) {
   return status;
 }
 
+// A driver's output line made fit for the log: control characters and bytes that are not UTF-8
+// become '?' (the line may be binary garbage).
+void printable(std::string& line) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(line[i]); };
+  std::size_t i = 0;
+  while (i < line.size()) {
+    const unsigned char c = byte(i);
+    const std::size_t length = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                               : c >= 0xf0 && c <= 0xf4                ? 4
+                                                                       : 0;
+    bool valid = length != 0 && i + length <= line.size();
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (byte(i + k) & 0xc0) == 0x80;
+    if (!valid || (length == 1 && ((c < 0x20 && c != '\t') || c == 0x7f))) {
+      line[i++] = '?';
+      continue;
+    }
+    i += length;
+  }
+}
+
 WorkerProcess::Records decode(worker::Operation op, const worker::Batch& batch) {
   if (op == worker::STREAM_VOLUMES) {
     std::vector<snapmgr::ManageableVolume> volumes;
@@ -430,8 +450,7 @@ void WorkerProcess::consume_output(int wait_ms) {
       const std::size_t cut = end == std::string::npos ? kLongestLine : end;
       std::string line = partial_output_.substr(0, cut);
       partial_output_.erase(0, end == std::string::npos ? cut : cut + 1);
-      for (char& c : line)
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';
+      printable(line);
       log_.warn("driver output: " + line);
       std::lock_guard lock(mutex_);
       remember(line);

@@ -79,7 +79,7 @@ class Snapmgrd:
         return self.process.returncode
 
     def read_log(self):
-        with open(self.log_path) as f:
+        with open(self.log_path, errors="replace") as f:
             return f.read()
 
     def stop_and_clean(self):

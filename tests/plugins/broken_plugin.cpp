@@ -3,7 +3,9 @@
 // the host with a message naming the file and the cause, without affecting other backends.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -60,7 +62,60 @@ class GarbageDriver final : public snapmgr::Driver, public snapmgr::VolumeDiscov
 };
 #endif
 
-snapmgr::Result<std::unique_ptr<snapmgr::Driver>> factory(const snapmgr::DriverContext&) {
+#if defined(BROKEN_SEGFAULT_IN_LISTING) || defined(BROKEN_SPINS_IN_LISTING) || defined(BROKEN_ABORT_IN_ADOPTION)
+// Drivers that take their process down, or never answer, as a vendor's buggy driver would. Each
+// lists one volume (or dies trying) and logs what it is about to do, so the host can name the
+// driver's last lines.
+class DoomedDriver final : public snapmgr::Driver, public snapmgr::VolumeDiscovery, public snapmgr::VolumeAdoption {
+ public:
+  explicit DoomedDriver(snapmgr::Logger& log) : log_(log) {}
+  snapmgr::VolumeDiscovery* volume_discovery() noexcept override { return this; }
+  snapmgr::VolumeAdoption* volume_adoption() noexcept override { return this; }
+  snapmgr::Status stream_volumes(const snapmgr::Call&, snapmgr::VolumeSink& out) noexcept override {
+#if defined(BROKEN_SEGFAULT_IN_LISTING)
+    log_.info("broken: listing volumes through a null pointer");
+    *null_ = 1;  // a real invalid write: SIGSEGV
+#elif defined(BROKEN_SPINS_IN_LISTING)
+    log_.info("broken: listing volumes in a loop that ignores the deadline");
+    for (;;) spins_.fetch_add(1, std::memory_order_relaxed);  // an atomic: a loop C++ may not assume ends
+#endif
+    out.add(volume());
+    return snapmgr::Status::success();
+  }
+  snapmgr::Result<snapmgr::ManageableVolume> inspect_volume(const snapmgr::Call&,
+                                                            const snapmgr::StringMap& reference) noexcept override {
+    const std::string* name = reference.find("source-name");
+    if (!name || *name != "volume-doomed") return snapmgr::Error::invalid_reference("no such volume");
+    return volume();
+  }
+  snapmgr::Result<snapmgr::StringMap> adopt_volume(const snapmgr::Call&, const snapmgr::StringMap&,
+                                                   const std::string& volume_id) noexcept override {
+    log_.info("broken: adopting volume-doomed as " + volume_id + " and aborting");
+    std::abort();
+  }
+
+ private:
+  static snapmgr::ManageableVolume volume() {
+    snapmgr::ManageableVolume v;
+    v.reference.set("source-name", "volume-doomed");
+    v.size_bytes = 1 << 30;
+    return v;
+  }
+  snapmgr::Logger& log_;
+  static inline int* volatile null_ = nullptr;  // volatile: the compiler cannot see the write is to null
+  static inline std::atomic<unsigned long> spins_{0};
+};
+#endif
+
+snapmgr::Result<std::unique_ptr<snapmgr::Driver>> factory(const snapmgr::DriverContext& context) {
+#if defined(BROKEN_EXIT_IN_INIT)
+  context.logger.info("broken: initialising, then exit(0)");
+  std::exit(0);
+#endif
+#if defined(BROKEN_SEGFAULT_IN_LISTING) || defined(BROKEN_SPINS_IN_LISTING) || defined(BROKEN_ABORT_IN_ADOPTION)
+  return std::unique_ptr<snapmgr::Driver>(new DoomedDriver(context.logger));
+#endif
+  (void)context;
 #if defined(BROKEN_FACTORY_THROWS)
   throw std::runtime_error("simulated crash in the factory");
 #elif defined(BROKEN_FACTORY_NULL)
@@ -100,6 +155,10 @@ const snapmgr::DriverDescriptor* descriptor() {
         static_cast<std::uint32_t>(snapmgr::Capability::VolumeRelease),  // a 2.1 capability in a "2.0" header
 #elif defined(BROKEN_STDOUT_GARBAGE) || defined(BROKEN_ALLOCATES)
         static_cast<std::uint32_t>(snapmgr::Capability::VolumeDiscovery),
+#elif defined(BROKEN_SEGFAULT_IN_LISTING) || defined(BROKEN_SPINS_IN_LISTING) || defined(BROKEN_ABORT_IN_ADOPTION) || \
+    defined(BROKEN_EXIT_IN_INIT)
+        static_cast<std::uint32_t>(snapmgr::Capability::VolumeDiscovery) |
+            static_cast<std::uint32_t>(snapmgr::Capability::VolumeAdoption),
 #else
         0,
 #endif
