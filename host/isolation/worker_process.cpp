@@ -53,9 +53,11 @@ void printable(std::string& line) {
   std::size_t i = 0;
   while (i < line.size()) {
     const unsigned char c = byte(i);
-    const std::size_t length = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-                               : c >= 0xf0 && c <= 0xf4                ? 4
-                                                                       : 0;
+    const std::size_t length = c < 0x80                 ? 1
+                               : c >= 0xc2 && c <= 0xdf ? 2
+                               : c >= 0xe0 && c <= 0xef ? 3
+                               : c >= 0xf0 && c <= 0xf4 ? 4
+                                                        : 0;
     bool valid = length != 0 && i + length <= line.size();
     for (std::size_t k = 1; valid && k < length; ++k) valid = (byte(i + k) & 0xc0) == 0x80;
     if (!valid || (length == 1 && ((c < 0x20 && c != '\t') || c == 0x7f))) {
