@@ -170,12 +170,11 @@ class BrokenDrivers(unittest.TestCase):
         self.assert_server_error(status, body, r"backend node1@exitinit is down: its driver's worker \(pid \d+\) "
                                  r"exited with " + self.EXIT_0 + " while the driver was initialising",
                                  r"broken: initialising, then exit\(0\)")
+        restarts = r"node1@exitinit: driver worker .*exited with " + self.EXIT_0 + ".*restarting it in"
         deadline = time.time() + 30
-        while time.time() < deadline and len(re.findall(r"node1@exitinit: driver worker .*exited with " + self.EXIT_0 + ".*"
-                                                        r"restarting it in", self.daemon.read_log())) < 2:
+        while time.time() < deadline and len(re.findall(restarts, self.daemon.read_log())) < 2:
             time.sleep(0.2)
-        self.assertGreaterEqual(len(re.findall(r"node1@exitinit: driver worker .*restarting it in",
-                                               self.daemon.read_log())), 2, "started again, and again")
+        self.assertGreaterEqual(len(re.findall(restarts, self.daemon.read_log())), 2, "started again, and again")
         self.assert_alive()
 
     def test_4_spins_in_listing(self):
