@@ -7,6 +7,8 @@
 
 #include "fixture_hook.hpp"
 #include "host/command_runner.hpp"
+#include "host/isolation/worker_driver.hpp"
+#include "host/isolation/worker_process.hpp"
 #include "host/plugin_loader.hpp"
 #include "options_file.hpp"
 #include "stderr_logger.hpp"
@@ -26,7 +28,8 @@ struct Kit::Impl {
   std::optional<FixtureHook> hook;
 
   std::mutex mutex;
-  std::deque<DriverContext> contexts;  // one per instance; never freed before the process ends
+  std::deque<DriverContext> contexts;  // one per instance in process; never freed before the process ends
+  int instances = 0;                   // created so far, each with a state directory of its own
   std::shared_ptr<Driver> shared;
   bool backend_changed = false;
 };
@@ -42,19 +45,46 @@ void report(std::string* error, const std::string& text) {
   if (error) *error = text;
 }
 
+// This program: run as `<it> --driver-worker 3` it serves a driver (run() dispatches that).
+std::string own_executable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : self.string();
+}
+
 }  // namespace
 
 std::shared_ptr<Driver> Kit::Impl::create(std::string* error) {
   // Each instance gets its own state directory, as each snapmgrd backend does.
-  const auto state_dir = std::filesystem::path(settings.work_dir) / "state" / std::to_string(contexts.size());
+  const auto state_dir = std::filesystem::path(settings.work_dir) / "state" / std::to_string(instances++);
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
     report(error, "cannot create the state directory " + state_dir.string() + ": " + ec.message());
     return nullptr;
   }
-  const DriverContext& context = contexts.emplace_back(
-      DriverContext{options, logger, runner, "conformance@" + plugin.descriptor->name, state_dir.string()});
+  const std::string backend = "conformance@" + plugin.descriptor->name;
+  if (settings.in_worker) {
+    core::WorkerSettings worker;
+    worker.executable = own_executable();
+    worker.plugin_path = plugin.path;
+    worker.backend = backend;
+    worker.state_dir = state_dir.string();
+    worker.options = options;
+    worker.init_timeout = settings.call_timeout;
+    // `logger` lives as long as the kit, which is never destroyed before the process ends.
+    auto process = std::make_unique<core::WorkerProcess>(std::move(worker), logger);
+    if (auto refused = process->refused()) {
+      report(error, *refused);
+      return nullptr;
+    }
+    if (!process->running()) {
+      report(error, "its worker is " + process->state());
+      return nullptr;
+    }
+    return std::make_shared<core::WorkerDriver>(std::move(process), plugin.descriptor->capabilities);
+  }
+  const DriverContext& context = contexts.emplace_back(DriverContext{options, logger, runner, backend, state_dir.string()});
   auto creation = core::create_driver(plugin, context, settings.call_timeout);
   if (!creation.driver) {
     report(error, creation.error);

@@ -15,6 +15,7 @@
 #include "checks/registry.hpp"
 #include "fixture_hook.hpp"
 #include "host/command_runner.hpp"
+#include "host/isolation/driver_worker.hpp"
 #include "host/plugin_loader.hpp"
 #include "snapmgr/conformance/boundary_guard.hpp"
 #include "snapmgr/conformance/kit.hpp"
@@ -50,6 +51,7 @@ ParsedArgs parse(int argc, char** argv, po::options_description& options) {
   ParsedArgs parsed;
   KitSettings& s = parsed.settings;
   int call_timeout_s = 60, return_bound_ms = 5000, hook_timeout_s = 600;
+  std::string isolation;
   options.add_options()("help,h", "show this help")("driver", po::value(&s.driver_path),
                                                     "the driver plugin (libsnapmgr_<name>.so)")(
       "options", po::value(&s.options_path), "the driver's options: map, as YAML")(
@@ -58,7 +60,10 @@ ParsedArgs parse(int argc, char** argv, po::options_description& options) {
       "return-bound-ms", po::value(&return_bound_ms)->default_value(5000),
       "how long a call with an expired or 1 ms deadline may take to return")(
       "hook-timeout-s", po::value(&hook_timeout_s)->default_value(600), "time limit of each hook command")(
-      "verbose", po::bool_switch(&s.verbose), "also print the driver's info and debug log lines");
+      "verbose", po::bool_switch(&s.verbose), "also print the driver's info and debug log lines")(
+      "isolation", po::value(&isolation)->default_value("in_process"),
+      "in_process: the driver in the check process; process: each instance in a worker process, as "
+      "snapmgrd's isolation: process runs it");
   po::variables_map vm;
   po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
   po::notify(vm);
@@ -67,6 +72,9 @@ ParsedArgs parse(int argc, char** argv, po::options_description& options) {
   if (s.driver_path.empty()) throw po::error("--driver is required");
   if (s.options_path.empty()) throw po::error("--options is required");
   if (call_timeout_s < 1 || return_bound_ms < 1 || hook_timeout_s < 1) throw po::error("timeouts must be positive");
+  if (isolation != "process" && isolation != "in_process")
+    throw po::error("--isolation: '" + isolation + "' is not process or in_process");
+  s.in_worker = isolation == "process";
   // Absolute, so that dlopen does not search for a relative name and messages show the file.
   s.driver_path = std::filesystem::absolute(s.driver_path).lexically_normal().string();
   s.call_timeout = std::chrono::seconds(call_timeout_s);
@@ -89,6 +97,9 @@ int run_checks(const KitSettings& settings, const std::string& setup_output) {
             << "\n  fixture hook: "
             << (kit.has_hook() ? settings.hook_path
                                : "none (each check that changes the backend gets a fresh driver instance)")
+            << "\n  isolation: "
+            << (settings.in_worker ? "process (each driver instance in a worker process of its own)"
+                                   : "in_process (the driver in the check process)")
             << "\n";
   for (const auto& note : not_applicable) std::cout << "  not applicable: " << note << "\n";
   std::cout.flush();
@@ -125,6 +136,8 @@ int supervise(const KitSettings& settings, const std::string& setup_output) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  // The kit's own driver workers (--isolation process) are this program.
+  if (argc == 3 && std::string_view(argv[1]) == "--driver-worker") return core::run_driver_worker(std::atoi(argv[2]));
   ::testing::InitGoogleTest(&argc, argv);
   po::options_description options("snapmgr-conformance options");
   ParsedArgs args;

@@ -65,6 +65,20 @@ std::string breakages(const std::string& list) { return "breakages: [" + list + 
 
 const Case kCases[] = {
     {"Baseline", breakages(""), 0, {}, {"[  PASSED  ] 56 tests."}},
+    // --isolation process: the same checks through driver workers; a driver that crashes takes
+    // down its worker, not the check process, and the checks that called it fail, naming why.
+    {"BaselineInWorkers",
+     breakages(""),
+     0,
+     {},
+     {"[  PASSED  ] 56 tests.", "isolation: process (each driver instance in a worker process of its own)"},
+     {"--isolation", "process"}},
+    {"AbortInAWorkerFailsTheChecksThatCalledIt",
+     breakages("abort_in_list_volumes"),
+     1,
+     {"VolumeListing.ReturnsObjects"},
+     {"the driver's worker (pid ", "was killed by signal 6 (SIGABRT) during listing volumes"},
+     {"--isolation", "process"}},
     // The brief's trio: a listed reference inspection refuses, a size of 0, and an exception
     // escaping a noexcept method (the kit's terminate handler names the check and the call).
     {"ListedButRefusedZeroSizeAndThrow",

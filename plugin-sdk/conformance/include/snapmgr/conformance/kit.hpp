@@ -40,6 +40,9 @@ struct KitSettings {
   std::chrono::milliseconds return_bound{5'000};
   std::chrono::milliseconds hook_timeout{600'000};  // each hook command is killed after this
   bool verbose = false;                             // also print the driver's debug and info log lines
+  // Each driver instance in a worker process of its own (the kit's program run as a driver
+  // worker), reached through the host's proxy driver: what snapmgrd does for `isolation: process`.
+  bool in_worker = false;
 };
 
 class Kit {
