@@ -84,7 +84,8 @@ std::shared_ptr<Driver> Kit::Impl::create(std::string* error) {
     }
     return std::make_shared<core::WorkerDriver>(std::move(process), plugin.descriptor->capabilities);
   }
-  const DriverContext& context = contexts.emplace_back(DriverContext{options, logger, runner, backend, state_dir.string()});
+  const DriverContext& context =
+      contexts.emplace_back(DriverContext{options, logger, runner, backend, state_dir.string()});
   auto creation = core::create_driver(plugin, context, settings.call_timeout);
   if (!creation.driver) {
     report(error, creation.error);
