@@ -218,6 +218,9 @@ TEST_F(WorkerIsolation, WhatTheDriverWritesToStdoutNeverReachesTheChannel) {
     ASSERT_TRUE(r.ok()) << r.error().message();
     ASSERT_EQ(r->size(), 1u);
     EXPECT_EQ((*r)[0].reference, source_name("volume-garbage"));
+    ASSERT_NE((*r)[0].extra_info.find("raw"), nullptr);
+    EXPECT_EQ(*(*r)[0].extra_info.find("raw"), std::string("\xff\xfe not UTF-8 \x00 with a NUL", 25))
+        << "bytes that are not UTF-8 cross the channel unchanged";
   }
   EXPECT_EQ(d->worker().restarts(), 0);
   const auto until = std::chrono::steady_clock::now() + 2s;

@@ -55,6 +55,7 @@ class GarbageDriver final : public snapmgr::Driver, public snapmgr::VolumeDiscov
     (void)::write(2, garbage.data(), 4096);
     snapmgr::ManageableVolume v;
     v.reference.set("source-name", "volume-garbage");
+    v.extra_info.set("raw", std::string("\xff\xfe not UTF-8 \x00 with a NUL", 25));  // crosses the channel as is
     v.size_bytes = 1;
     out.add(v);
     return snapmgr::Status::success();
