@@ -198,13 +198,13 @@ snapmgr::Result<worker::Reply> WorkerProcess::call(worker::Request request, cons
       if (on_batch) on_batch(batch);
       lock.lock();
     }
+    if (pending->failure) {  // first: a listing the host could not take fails though the worker replied
+      pending_.erase(id);
+      return snapmgr::Error::backend(*pending->failure);
+    }
     if (pending->reply) {
       pending_.erase(id);
       return std::move(*pending->reply);
-    }
-    if (pending->failure) {
-      pending_.erase(id);
-      return snapmgr::Error::backend(*pending->failure);
     }
     if (snapmgr::Call::Clock::now() >= limit) break;
   }
@@ -397,9 +397,15 @@ void WorkerProcess::dispatch(worker::FromWorker& message) {
       if (auto it = pending_.find(batch.id()); it != pending_.end()) pending = it->second;
     }
     if (pending) {  // else its caller gave up
-      Records records = decode(pending->op, batch);
+      std::optional<Records> records;
+      try {
+        records = decode(pending->op, batch);
+      } catch (const std::exception& e) {  // out of memory: this call fails, the host goes on
+        std::lock_guard lock(mutex_);
+        pending->failure = "backend " + settings_.backend + ": the host could not take the listing: " + e.what();
+      }
       std::lock_guard lock(mutex_);
-      pending->batches.push_back(std::move(records));
+      if (records) pending->batches.push_back(std::move(*records));
       changed_.notify_all();
     }
     batch.Clear();

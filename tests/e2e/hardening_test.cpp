@@ -39,6 +39,10 @@ backends:
       snapshots: [{name: lvol0, size_bytes: 1073741824, origin: volume-bbbbbbbb-0000-4000-8000-000000000001}]
   - name: hung
     driver: fake
+    # The bulkhead around a driver that hangs inside snapmgrd. In a worker process a hang ends
+    # in SIGKILL at the deadline and the backend is down until the worker is back (requests then
+    # fail at once): broken_drivers_e2e and driver_isolation_e2e test that.
+    isolation: in_process
     max_concurrent_calls: 8
     options:
       snapshots: [{name: lvol9, size_bytes: 1073741824, origin: volume-x}]
