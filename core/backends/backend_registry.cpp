@@ -25,9 +25,7 @@ namespace {
 // a test program that is not snapmgrd), else this very program.
 std::string worker_executable() {
   if (const char* wrapper = std::getenv("SNAPMGR_DRIVER_WORKER"); wrapper && *wrapper) return wrapper;
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("/proc/self/exe") : self.string();
+  return this_program();
 }
 
 // `isolation: process`: the driver in its worker; the backend is down only when the driver

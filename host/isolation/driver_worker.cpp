@@ -6,7 +6,9 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "host/capability_gate.hpp"
@@ -70,10 +72,20 @@ class BatchingSink final : public snapmgr::RecordSink<Record> {
   worker::Batch batch_;
 };
 
+// What the worker serves, owned together: each call's thread holds a share of it, so nothing a
+// call touches can go away under it. Members in order of construction; the driver, made last
+// from the others (its context refers to them), is destroyed first.
 struct Served {
-  snapmgr::Driver& driver;
-  std::uint32_t abi_minor;
-  wire::Channel& channel;
+  explicit Served(int fd) : channel(fd), logger(channel) {}
+  wire::Channel channel;
+  ForwardingLogger logger;
+  ProcessCommandRunner runner;
+  snapmgr::OptionValue options;
+  std::string backend;
+  std::string state_dir;
+  std::optional<snapmgr::DriverContext> context;
+  DriverPtr driver;
+  std::uint32_t abi_minor = 0;
 };
 
 void reply_error(worker::Reply& reply, const snapmgr::Error& error) { wire::put(error, *reply.mutable_error()); }
@@ -83,13 +95,12 @@ snapmgr::Error not_provided(const char* what) {
 }
 
 template <snapmgr::Capability C>
-auto* provided(const Served& s) {
-  return capability<C>(s.driver, s.abi_minor);
+auto* provided(Served& s) {
+  return capability<C>(*s.driver, s.abi_minor);
 }
 
 template <class Record, class Stream>
-void stream(const Served& s, const worker::Request& request, const snapmgr::Call& call, worker::Reply& reply,
-            Stream&& run) {
+void stream(Served& s, const worker::Request& request, const snapmgr::Call& call, worker::Reply& reply, Stream&& run) {
   BatchingSink<Record> sink(s.channel, request.id());
   snapmgr::Status st = run(call, sink);
   sink.flush();
@@ -103,7 +114,7 @@ bool failed(const snapmgr::Result<Value>& r, worker::Reply& reply) {
   return true;
 }
 
-void serve(const Served& s, const worker::Request& request) {
+void serve(Served& s, const worker::Request& request) {
   snapmgr::Call call;
   call.deadline = snapmgr::Call::Clock::now() + std::chrono::milliseconds(request.remaining_ms());
   call.request_id = request.request_id();
@@ -197,15 +208,15 @@ int fail(wire::Channel& channel, const std::string& error) {
 int run_driver_worker(int fd) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the host
   std::signal(SIGPIPE, SIG_IGN);
-  wire::Channel channel(fd);
+  auto served = std::make_shared<Served>(fd);
+  wire::Channel& channel = served->channel;
   worker::ToWorker first;
   if (!channel.receive(first) || !first.has_init()) return 2;
   const worker::Init& init = first.init();
   if (init.host_pid() != 0 && ::getppid() != init.host_pid()) return 2;  // the host died before PDEATHSIG was set
-  ForwardingLogger logger(channel);
 #if defined(__SANITIZE_ADDRESS__)
   if (init.memory_limit_mib() != 0)  // its shadow memory needs terabytes of address space
-    logger.warn("worker.memory_limit_mib is not applied: this snapmgrd is built with AddressSanitizer");
+    served->logger.warn("worker.memory_limit_mib is not applied: this snapmgrd is built with AddressSanitizer");
 #else
   set_limit(RLIMIT_AS, init.memory_limit_mib() << 20);
 #endif
@@ -213,24 +224,27 @@ int run_driver_worker(int fd) {
 
   auto load = load_plugin(init.plugin_path());
   if (!load.plugin) return fail(channel, load.error);
-  ProcessCommandRunner runner;
-  const snapmgr::OptionValue options = wire::get(init.options());
-  const snapmgr::DriverContext context{options, logger, runner, init.backend(), init.state_dir()};
-  auto creation = create_driver(*load.plugin, context, std::chrono::milliseconds(init.init_timeout_ms()));
+  served->options = wire::get(init.options());
+  served->backend = init.backend();
+  served->state_dir = init.state_dir();
+  const snapmgr::DriverContext& context = served->context.emplace(
+      snapmgr::DriverContext{served->options, served->logger, served->runner, served->backend, served->state_dir});
+  // A factory that overruns keeps its share of `served`, the context's home, on its thread.
+  auto creation = create_driver(*load.plugin, context, std::chrono::milliseconds(init.init_timeout_ms()), served);
   if (!creation.driver) return fail(channel, creation.error);
+  served->driver = std::move(creation.driver);  // pins the plugin's library
+  served->abi_minor = load.plugin->descriptor->header.abi_minor;
   {
     worker::FromWorker ready;
     ready.mutable_ready()->set_capabilities(load.plugin->descriptor->capabilities);
     if (!channel.send(ready)) std::_Exit(0);
   }
-  const Served served{*creation.driver, load.plugin->descriptor->header.abi_minor, channel};
   for (;;) {
     worker::ToWorker message;
     if (!channel.receive(message)) break;
     if (!message.has_request()) continue;
-    // Each call on its own thread; they touch only `served` (alive until the process ends, below)
-    // and their own copy of the request.
-    std::thread([&served, request = message.request()] { serve(served, request); }).detach();
+    // Each call on its own thread, with a share of `served` and its own copy of the request.
+    std::thread([served, request = message.request()] { serve(*served, request); }).detach();
   }
   // The host closed the channel: end now, without waiting for calls in flight (their answers
   // have nowhere to go) or running the driver's destructor under them.

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 extern char** environ;
@@ -67,6 +68,16 @@ void printable(std::string& line) {
     i += length;
   }
 }
+
+}  // namespace
+
+std::string this_program() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : self.string();
+}
+
+namespace {
 
 WorkerProcess::Records decode(worker::Operation op, const worker::Batch& batch) {
   if (op == worker::STREAM_VOLUMES) {

@@ -44,6 +44,10 @@
 
 namespace snapmgr::core {
 
+// This program's file (/proc/self/exe, resolved): the worker program of a program that serves
+// as its own driver worker (snapmgrd, the conformance kit).
+std::string this_program();
+
 struct WorkerSettings {
   std::string executable;  // run as `<executable> --driver-worker 3`
   std::string plugin_path;

@@ -45,13 +45,6 @@ void report(std::string* error, const std::string& text) {
   if (error) *error = text;
 }
 
-// This program: run as `<it> --driver-worker 3` it serves a driver (run() dispatches that).
-std::string own_executable() {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("/proc/self/exe") : self.string();
-}
-
 }  // namespace
 
 std::shared_ptr<Driver> Kit::Impl::create(std::string* error) {
@@ -66,7 +59,7 @@ std::shared_ptr<Driver> Kit::Impl::create(std::string* error) {
   const std::string backend = "conformance@" + plugin.descriptor->name;
   if (settings.in_worker) {
     core::WorkerSettings worker;
-    worker.executable = own_executable();
+    worker.executable = core::this_program();  // run() makes it a driver worker for --driver-worker
     worker.plugin_path = plugin.path;
     worker.backend = backend;
     worker.state_dir = state_dir.string();

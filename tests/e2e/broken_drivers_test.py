@@ -18,7 +18,6 @@ Run: /usr/bin/python3 tests/e2e/broken_drivers_test.py --snapmgrd build/snapmgrd
        --plugin-dir build/plugins --broken-dir build/tests/plugins/broken
 """
 import argparse
-import http.client
 import json
 import os
 import re
@@ -92,18 +91,7 @@ class BrokenDrivers(unittest.TestCase):
         shutil.rmtree(cls.plugins, ignore_errors=True)
 
     def request(self, method, path, body=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.daemon.port, timeout=60)
-        headers = {"X-Auth-Token": "admin:p1", "OpenStack-API-Version": "volume 3.8"}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        try:
-            connection.request(method, "/v3/p1/" + path, body=data, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
+        return self.daemon.request(method, path, body)
 
     def list_volumes(self, backend):
         return self.request("GET", "manageable_volumes?host=node1@%s" % backend)

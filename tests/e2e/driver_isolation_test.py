@@ -18,7 +18,6 @@ reports it running.
 
 Run: /usr/bin/python3 tests/e2e/driver_isolation_test.py --snapmgrd build/snapmgrd --plugin-dir build/plugins
 """
-import http.client
 import json
 import os
 import re
@@ -74,18 +73,7 @@ class DriverIsolation(unittest.TestCase):
         cls.daemon.stop()
 
     def request(self, method, path, body=None, version="3.49"):
-        connection = http.client.HTTPConnection("127.0.0.1", self.daemon.port, timeout=60)
-        headers = {"X-Auth-Token": "admin:p1", "OpenStack-API-Version": "volume " + version}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        try:
-            connection.request(method, "/v3/p1/" + path, body=data, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
+        return self.daemon.request(method, path, body, version)
 
     def worker_pid(self, backend):
         found = re.findall(r"backend node1@%s is up in a worker process, running \(pid (\d+)\)" % backend,

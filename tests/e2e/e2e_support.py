@@ -2,6 +2,8 @@
 dying with its parent), and the unittest run."""
 import argparse
 import ctypes
+import http.client
+import json
 import os
 import shutil
 import signal
@@ -77,6 +79,22 @@ class Snapmgrd:
         if not self.log.closed:
             self.log.close()
         return self.process.returncode
+
+    def request(self, method, path, body=None, version="3.8"):
+        """One request to /v3/p1/<path> as the noauth admin of p1, on a new connection: (status,
+        body as text)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"X-Auth-Token": "admin:p1", "OpenStack-API-Version": "volume " + version}
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        try:
+            connection.request(method, "/v3/p1/" + path, body=data, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
 
     def read_log(self):
         with open(self.log_path, errors="replace") as f:
