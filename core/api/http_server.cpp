@@ -91,13 +91,21 @@ void HttpServer::Impl::accept() {
 }
 
 bool HttpServer::Impl::shed_longest_waiting() {
+  // Every session looked at is released outside the lock, as in stop(): dropping what may be
+  // the last reference runs ~Session, which takes the lock (under it, that deadlocked the I/O
+  // thread and so the acceptor).
+  std::vector<std::shared_ptr<Session>> looked_at;
   std::shared_ptr<Session> oldest;
   {
     std::lock_guard lock(mutex);
+    looked_at.reserve(sessions.size());
     for (auto& [_, weak] : sessions) {
       auto session = weak.lock();
-      if (!session || session->busy() || session->shed_requested()) continue;
-      if (!oldest || session->waiting_since() < oldest->waiting_since()) oldest = std::move(session);
+      if (!session) continue;
+      const bool candidate = !session->busy() && !session->shed_requested() &&
+                             (!oldest || session->waiting_since() < oldest->waiting_since());
+      if (candidate) oldest = session;
+      looked_at.push_back(std::move(session));
     }
   }
   if (!oldest || !oldest->mark_shed()) return false;
